@@ -1,0 +1,21 @@
+"""Exceptions of the dlcourse package."""
+
+from __future__ import annotations
+
+
+class DataUnavailableError(OSError):
+    """A dataset or weights file is neither in the Keras cache nor downloadable, or is corrupt.
+
+    The message names the dataset, the file, where it was looked for, and the command that fills
+    the cache (``python -m dlcourse fetch NAME``). It is raised instead of urllib's errors or
+    Keras's generic ``Exception``, and no stand-in data is ever substituted.
+
+    Attributes:
+        dataset: the dataset's registry name, such as ``"imdb_reviews"``.
+        filename: the file that is missing or corrupt.
+    """
+
+    def __init__(self, message: str, *, dataset: str | None = None, filename: str | None = None):
+        super().__init__(message)
+        self.dataset = dataset
+        self.filename = filename
