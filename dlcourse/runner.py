@@ -1,0 +1,184 @@
+"""Runs the course's notebooks headless: ``python -m dlcourse run [NN ...] [--full]``.
+
+Each notebook is executed top to bottom in a fresh kernel (nbclient), in quick or full mode.
+The executed copy and an HTML page that a student can open go to ``build/run/<mode>/``; the
+repository's notebooks are never written to. The wall time, peak memory and machine of each run
+are stored with the notebook's headline metrics (:mod:`dlcourse.results`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from dlcourse import config, results
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """The outcome of running one notebook.
+
+    Attributes:
+        notebook: the notebook's name without extension.
+        ok: whether every cell ran without an error.
+        seconds: wall time of the whole run, kernel start included.
+        peak_memory_mb: the kernel's peak resident memory (with its child processes), if measured.
+        executed_path: the executed copy of the notebook.
+        error: the error's first line when ``ok`` is false.
+    """
+
+    notebook: str
+    ok: bool
+    seconds: float
+    peak_memory_mb: float | None
+    executed_path: Path
+    error: str | None = None
+
+
+def notebooks_dir() -> Path:
+    """Returns the ``notebooks/`` folder of the checkout (or of the current folder)."""
+    root = config.project_root()
+    folder = (root / "notebooks") if root else Path.cwd() / "notebooks"
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no notebooks/ folder found at {folder}; run this from the dlcourse checkout")
+    return folder
+
+
+def find_notebooks(selection=None) -> list[Path]:
+    """Returns the notebooks to run, in course order.
+
+    Args:
+        selection: ``None`` for all, or names like ``"01"``, ``"01_imdb"`` or ``"01_imdb.ipynb"``.
+
+    Raises:
+        ValueError: if a name matches no notebook (the message lists the available ones).
+    """
+    available = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    if not selection:
+        return available
+    chosen = []
+    for name in selection:
+        stem = Path(str(name)).name.removesuffix(".ipynb")
+        matches = [p for p in available if p.stem == stem or p.stem.split("_", 1)[0] == stem]
+        if not matches:
+            names = ", ".join(p.stem for p in available) or "(none)"
+            raise ValueError(f"notebook {name!r} not found; available notebooks: {names}")
+        chosen.extend(m for m in matches if m not in chosen)
+    return sorted(chosen)
+
+
+class _PeakMemory:
+    """Samples the resident memory of this process's children (the kernel) in a thread."""
+
+    def __init__(self, interval: float = 0.25):
+        self.interval = interval
+        self.peak = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            import psutil
+        except ImportError:  # psutil comes with ipykernel; without it no memory figure
+            return
+        me = psutil.Process()
+        while not self._stop.is_set():
+            rss = 0
+            for child in me.children(recursive=True):
+                try:
+                    rss += child.memory_info().rss
+                except psutil.Error:  # a child that ended between listing and reading
+                    continue
+            if rss:
+                self.peak = max(self.peak or 0, rss)
+            self._stop.wait(self.interval)
+
+    def stop(self) -> float | None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=2)
+        return None if self.peak is None else self.peak / 2**20
+
+
+def run_notebook(path: Path, *, full: bool = False, timeout: int = 3600, html: bool = True) -> RunReport:
+    """Executes one notebook in a fresh kernel and writes the executed copy (and HTML).
+
+    Args:
+        path: the notebook file.
+        full: run in full mode (the real data and epochs); quick mode otherwise.
+        timeout: seconds allowed for any one cell.
+        html: also write an HTML page next to the executed copy.
+
+    Returns:
+        A :class:`RunReport`.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    mode = "full" if full else "quick"
+    out_dir = config.build_dir("run", mode)
+    nb = nbformat.read(path, as_version=4)
+    env = dict(os.environ)
+    env[config.QUICK_MODE_ENV] = "0" if full else "1"
+    env.setdefault(config.BUILD_DIR_ENV, str(config.build_dir()))
+    env.setdefault("MPLBACKEND", "Agg")
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    memory = _PeakMemory()
+    error = None
+    start = time.perf_counter()
+    memory.start()
+    try:
+        client.execute(env=env)
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        error = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+    seconds = time.perf_counter() - start
+    peak = memory.stop()
+    executed = out_dir / path.name
+    nbformat.write(nb, executed)
+    if html:
+        from nbconvert import HTMLExporter
+
+        body, _ = HTMLExporter().from_notebook_node(nb)
+        executed.with_suffix(".html").write_text(body, encoding="utf-8")
+    results.record_timing(path.stem, seconds, mode=mode, ok=error is None, peak_memory_mb=peak)
+    return RunReport(path.stem, error is None, seconds, peak, executed, error)
+
+
+def run_notebooks(selection=None, *, full: bool = False, timeout: int = 3600, html: bool = True, stream=None) -> list[RunReport]:
+    """Runs several notebooks in course order, printing one progress line per notebook.
+
+    Args:
+        selection: notebook names (see :func:`find_notebooks`), or ``None`` for all.
+        full: full mode instead of quick mode.
+        timeout: seconds allowed for any one cell.
+        html: write HTML pages too.
+        stream: where progress lines go (default ``sys.stdout``).
+
+    Returns:
+        One :class:`RunReport` per notebook.
+    """
+    stream = stream or sys.stdout
+    paths = find_notebooks(selection)
+    mode = "full" if full else "quick"
+    print(f"Running {len(paths)} notebook(s) in {mode} mode; output in {config.build_dir('run', mode)}", file=stream, flush=True)
+    reports = []
+    for i, path in enumerate(paths, 1):
+        print(f"[{i}/{len(paths)}] {path.stem} ...", end=" ", file=stream, flush=True)
+        report = run_notebook(path, full=full, timeout=timeout, html=html)
+        memory = f", peak {report.peak_memory_mb:,.0f} MB" if report.peak_memory_mb else ""
+        status = "ok" if report.ok else f"FAILED: {report.error}"
+        print(f"{status} ({report.seconds:.1f} s{memory})", file=stream, flush=True)
+        reports.append(report)
+    failed = [r.notebook for r in reports if not r.ok]
+    total = sum(r.seconds for r in reports)
+    summary = f"{len(reports) - len(failed)} of {len(reports)} notebooks ran in {total:.0f} s"
+    print(summary + (f"; failed: {', '.join(failed)}" if failed else ""), file=stream, flush=True)
+    return reports

@@ -1,0 +1,49 @@
+import json
+
+import numpy as np
+import pytest
+
+from dlcourse import results
+
+
+def test_record_result_writes_per_mode(monkeypatch):
+    monkeypatch.setenv("DLCOURSE_QUICK", "1")
+    results.record_result("01_imdb", "test accuracy", np.float32(0.875), reference="about 88%", unit="%")
+    monkeypatch.setenv("DLCOURSE_QUICK", "0")
+    rec = results.record_result("01_imdb", "test accuracy", 0.8812, reference="about 88%", unit="%")
+    assert rec["mode"] == "full" and rec["value"] == pytest.approx(0.8812)
+    quick = json.loads((results.results_dir("quick") / "01_imdb.json").read_text())
+    full = json.loads((results.results_dir("full") / "01_imdb.json").read_text())
+    assert quick["metrics"]["test accuracy"]["value"] == pytest.approx(0.875)
+    assert full["metrics"]["test accuracy"]["value"] == pytest.approx(0.8812)
+
+
+def test_results_markdown_table(monkeypatch):
+    monkeypatch.setenv("DLCOURSE_QUICK", "0")
+    results.record_result("03_boston", "test MAE", 2.61, reference="about 2.5 ($2,500)", unit="$")
+    results.record_result("03_boston", "iterated K-fold MAE std", 0.12)
+    results.record_timing("03_boston", 61.24, mode="full", ok=True, peak_memory_mb=812.4)
+    text = results.results_markdown("full")
+    assert "| 03_boston | test MAE | $2,610 | about 2.5 ($2,500) | 61 s |" in text
+    assert "| 03_boston | iterated K-fold MAE std | 0.12 | - |  |" in text
+
+
+@pytest.mark.parametrize("value, unit, text", [(0.8812, "%", "88.1%"), (2.61, "$", "$2,610"), (61706, "", "61,706"), (0.1234, "s", "0.1234 s")])
+def test_format_value(value, unit, text):
+    assert results.format_value(value, unit) == text
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(notebook="imdb", metric="acc", value=1.0), ValueError, "notebook must look like '01_imdb'"),
+    (dict(notebook="01_imdb", metric=" ", value=1.0), ValueError, "metric must be a non-empty string"),
+    (dict(notebook="01_imdb", metric="acc", value="high"), TypeError, "value must be a real number; received value='high'"),
+    (dict(notebook="01_imdb", metric="acc", value=float("nan")), ValueError, "value must be finite"),
+])
+def test_record_result_validation(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        results.record_result(**kwargs)
+
+
+def test_results_dir_rejects_unknown_mode():
+    with pytest.raises(ValueError, match="mode must be 'quick' or 'full'; received mode='fast'"):
+        results.results_dir("fast")

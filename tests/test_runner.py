@@ -1,0 +1,53 @@
+import io
+import json
+
+import nbformat
+import pytest
+
+from dlcourse import results, runner
+
+
+def _checkout(tmp_path, cells):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "dlcourse").mkdir()
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    for name, source in cells.items():
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in source])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, nb_dir / f"{name}.ipynb")
+    return nb_dir
+
+
+def test_find_notebooks(tmp_path, monkeypatch):
+    _checkout(tmp_path, {"00_intro": ["1"], "01_imdb": ["1"], "02_reuters": ["1"]})
+    monkeypatch.chdir(tmp_path)
+    assert [p.stem for p in runner.find_notebooks()] == ["00_intro", "01_imdb", "02_reuters"]
+    assert [p.stem for p in runner.find_notebooks(["02", "00_intro.ipynb"])] == ["00_intro", "02_reuters"]
+    with pytest.raises(ValueError, match=r"notebook '07' not found; available notebooks: 00_intro, 01_imdb, 02_reuters"):
+        runner.find_notebooks(["07"])
+
+
+def test_run_notebooks_quick_mode_records_and_reports(tmp_path, monkeypatch):
+    _checkout(tmp_path, {
+        "01_ok": ["import os\nassert os.environ['DLCOURSE_QUICK'] == '1'",
+                  "import dlcourse.results as r\nr.record_result('01_ok', 'answer', 42)"],
+        "02_bad": ["raise ValueError('boom')"],
+    })
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DLCOURSE_QUICK", "0")  # the runner, not the caller's environment, sets the mode
+    out = io.StringIO()
+    reports = runner.run_notebooks(stream=out, html=True)
+    assert [(r.notebook, r.ok) for r in reports] == [("01_ok", True), ("02_bad", False)]
+    assert "boom" in reports[1].error
+    text = out.getvalue()
+    assert "[1/2] 01_ok ... ok (" in text and "[2/2] 02_bad ... FAILED" in text
+    assert "1 of 2 notebooks ran" in text and "failed: 02_bad" in text
+    executed = nbformat.read(reports[0].executed_path, as_version=4)
+    assert executed.cells[1].execution_count == 2
+    assert reports[0].executed_path.with_suffix(".html").exists()
+    timings = json.loads((results.results_dir("quick") / "_timings.json").read_text())
+    assert timings["01_ok"]["ok"] is True and timings["02_bad"]["ok"] is False
+    assert json.loads((results.results_dir("quick") / "01_ok.json").read_text())["metrics"]["answer"]["value"] == 42
+    # the repository's notebook stays clean
+    assert not nbformat.read(tmp_path / "notebooks" / "01_ok.ipynb", as_version=4).cells[0].get("outputs")
