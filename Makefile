@@ -21,7 +21,7 @@ lab: install
 	$(BIN)/jupyter lab notebooks/
 
 test: install
-	DLCOURSE_QUICK=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+	DLCOURSE_QUICK=1 MPLBACKEND=Agg TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
 
 fetch: install
 	$(BIN)/python -m dlcourse fetch --all

@@ -19,3 +19,7 @@ class DataUnavailableError(OSError):
         super().__init__(message)
         self.dataset = dataset
         self.filename = filename
+
+    def __str__(self) -> str:
+        # OSError would print "[Errno None] None: 'file'" once filename is set; show the message.
+        return str(self.args[0]) if self.args else ""

@@ -118,17 +118,21 @@ def record_result(
 
 
 def record_timing(notebook: str, seconds: float, *, mode: str, ok: bool, peak_memory_mb: float | None = None) -> None:
-    """Stores a notebook's wall time (written by the headless runner, not by notebooks)."""
-    path = results_dir(mode) / "_timings.json"
-    timings = json.loads(path.read_text()) if path.exists() else {}
-    timings[notebook] = {
+    """Stores a notebook's wall time with its records (written by the headless runner).
+
+    The timing goes into the notebook's own ``<notebook>.json``, so that notebooks run at the same
+    time in separate processes never write the same file.
+    """
+    path = results_dir(mode) / f"{notebook}.json"
+    records = json.loads(path.read_text()) if path.exists() else {"notebook": notebook, "metrics": {}}
+    records["timing"] = {
         "seconds": round(float(seconds), 1),
         "ok": bool(ok),
         "peak_memory_mb": None if peak_memory_mb is None else round(float(peak_memory_mb)),
         "machine": machine_description(),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
-    path.write_text(json.dumps(timings, indent=2))
+    path.write_text(json.dumps(records, indent=2))
 
 
 def format_value(value: float, unit: str) -> str:
@@ -144,12 +148,13 @@ def format_value(value: float, unit: str) -> str:
 def load_results(mode: str = "full") -> tuple[dict, dict]:
     """Returns ``(records, timings)`` of one mode, read from ``build/results/<mode>``."""
     folder = results_dir(mode)
-    records = {}
+    records, timings = {}, {}
     for path in sorted(folder.glob("[0-9][0-9]_*.json")):
         data = json.loads(path.read_text())
-        records[data["notebook"]] = data["metrics"]
-    timings_path = folder / "_timings.json"
-    timings = json.loads(timings_path.read_text()) if timings_path.exists() else {}
+        if data.get("metrics"):
+            records[data["notebook"]] = data["metrics"]
+        if data.get("timing"):
+            timings[data["notebook"]] = data["timing"]
     return records, timings
 
 

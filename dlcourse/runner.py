@@ -130,6 +130,7 @@ def run_notebook(path: Path, *, full: bool = False, timeout: int = 3600, html: b
     env[config.QUICK_MODE_ENV] = "0" if full else "1"
     env.setdefault(config.BUILD_DIR_ENV, str(config.build_dir()))
     env.setdefault("MPLBACKEND", "Agg")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ start-up chatter in the outputs
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     memory = _PeakMemory()
     error = None

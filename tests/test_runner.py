@@ -46,8 +46,8 @@ def test_run_notebooks_quick_mode_records_and_reports(tmp_path, monkeypatch):
     executed = nbformat.read(reports[0].executed_path, as_version=4)
     assert executed.cells[1].execution_count == 2
     assert reports[0].executed_path.with_suffix(".html").exists()
-    timings = json.loads((results.results_dir("quick") / "_timings.json").read_text())
+    records, timings = results.load_results("quick")
     assert timings["01_ok"]["ok"] is True and timings["02_bad"]["ok"] is False
-    assert json.loads((results.results_dir("quick") / "01_ok.json").read_text())["metrics"]["answer"]["value"] == 42
+    assert records["01_ok"]["answer"]["value"] == 42 and "02_bad" not in records
     # the repository's notebook stays clean
     assert not nbformat.read(tmp_path / "notebooks" / "01_ok.ipynb", as_version=4).cells[0].get("outputs")

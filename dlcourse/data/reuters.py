@@ -1,0 +1,235 @@
+"""Reuters-21578 newswires from the original SGML distribution (notebook 02).
+
+A small standard-library parser reads the 22 ``reut2-NNN.sgm`` files of ``reuters21578.tar.gz``
+(latin-1). The course's task is single-label topic classification on the ModApte split:
+
+* ModApte: ``LEWISSPLIT="TRAIN"`` / ``"TEST"`` with ``TOPICS="YES"`` (9,603 / 3,299 stories);
+* single-topic stories only (exactly one ``<D>`` in ``<TOPICS>``): 6,552 train / 2,581 test;
+* topics that occur in both splits: **52 topics, 6,532 train / 2,568 test stories** (9,100 in all),
+  which is the collection known as R52.
+
+These figures were measured on the archive and are checked by the tests.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from dlcourse.data import _subset
+from dlcourse.data._archives import ensure_extracted
+from dlcourse.data.registry import get
+
+REUTERS_TRAIN_SIZE = 6_532
+"""Single-topic ModApte training stories whose topic also occurs in the test split."""
+
+REUTERS_TEST_SIZE = 2_568
+"""Single-topic ModApte test stories whose topic also occurs in the training split."""
+
+REUTERS_NUM_TOPICS = 52
+"""Topics that single-topic stories of both ModApte splits have."""
+
+_DOC = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.S)
+_ATTR = re.compile(r'([A-Z]+)="([^"]*)"')
+_TOPICS = re.compile(r"<TOPICS>(.*?)</TOPICS>", re.S)
+_D = re.compile(r"<D>(.*?)</D>", re.S)
+_TEXT = re.compile(r"<TEXT\b[^>]*>(.*?)</TEXT>", re.S)
+_TITLE = re.compile(r"<TITLE>(.*?)</TITLE>", re.S)
+_BODY = re.compile(r"<BODY>(.*?)</BODY>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class ReutersStory:
+    """One ``<REUTERS>`` document.
+
+    Attributes:
+        newid: the ``NEWID`` attribute (1 to 21,578).
+        lewis_split: ``"TRAIN"``, ``"TEST"`` or ``"NOT-USED"``.
+        topics_attr: the ``TOPICS`` attribute: ``"YES"``, ``"NO"`` or ``"BYPASS"``.
+        topics: the topic codes in ``<TOPICS>``, such as ``("earn",)``.
+        title: the ``<TITLE>`` text (may be empty).
+        body: the ``<BODY>`` text, or the unformatted text of an ``UNPROC`` story.
+    """
+
+    newid: int
+    lewis_split: str
+    topics_attr: str
+    topics: tuple[str, ...]
+    title: str
+    body: str
+
+    @property
+    def text(self) -> str:
+        """The title and the body, one paragraph each."""
+        return "\n".join(part for part in (self.title, self.body) if part)
+
+    @property
+    def modapte_split(self) -> str | None:
+        """``"train"`` or ``"test"`` in the ModApte split, else ``None``."""
+        if self.topics_attr != "YES" or self.lewis_split not in ("TRAIN", "TEST"):
+            return None
+        return self.lewis_split.lower()
+
+
+def _clean(raw: str) -> str:
+    return _CONTROL.sub("", html.unescape(raw)).strip()
+
+
+def parse_reuters_sgml(text: str) -> Iterator[ReutersStory]:
+    """Yields the stories of one Reuters-21578 SGML file's content.
+
+    Args:
+        text: the content of a ``reut2-NNN.sgm`` file (read it as latin-1).
+
+    Yields:
+        One :class:`ReutersStory` per ``<REUTERS ...>...</REUTERS>`` element, in file order.
+
+    Raises:
+        TypeError: if ``text`` is not a string.
+        ValueError: if a ``<REUTERS>`` element has no ``NEWID``.
+
+    Example:
+
+    >>> sgml = ('<REUTERS TOPICS="YES" LEWISSPLIT="TRAIN" NEWID="1"><TOPICS><D>cocoa</D></TOPICS>'
+    ...         '<TEXT><TITLE>COCOA</TITLE><BODY>Showers continued.</BODY></TEXT></REUTERS>')
+    >>> [(s.newid, s.topics, s.text) for s in parse_reuters_sgml(sgml)]
+    [(1, ('cocoa',), 'COCOA\\nShowers continued.')]
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str (the file read as latin-1); received text of type {type(text).__name__}")
+    for match in _DOC.finditer(text):
+        attrs = dict(_ATTR.findall(match.group(1)))
+        if "NEWID" not in attrs:
+            raise ValueError(f"every <REUTERS> element needs a NEWID attribute; received <REUTERS{match.group(1)}>")
+        inner = match.group(2)
+        topics = _TOPICS.search(inner)
+        content = _TEXT.search(inner)
+        content = content.group(1) if content else ""
+        title, body = _TITLE.search(content), _BODY.search(content)
+        if title is None and body is None:  # TYPE="UNPROC": the text is not split into parts
+            body_text = _clean(_TAG.sub(" ", content))
+        else:
+            body_text = _clean(body.group(1)) if body else ""
+        yield ReutersStory(
+            newid=int(attrs["NEWID"]),
+            lewis_split=attrs.get("LEWISSPLIT", ""),
+            topics_attr=attrs.get("TOPICS", ""),
+            topics=tuple(_clean(d) for d in _D.findall(topics.group(1))) if topics else (),
+            title=_clean(title.group(1)) if title else "",
+            body=body_text,
+        )
+
+
+def _sgm_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("reut2-*.sgm"))
+
+
+@functools.lru_cache(maxsize=2)
+def _parse_folder(folder: str, signature: tuple) -> tuple[ReutersStory, ...]:
+    stories = []
+    for path in _sgm_files(Path(folder)):
+        stories.extend(parse_reuters_sgml(path.read_text(encoding="latin-1")))
+    return tuple(stories)
+
+
+def read_reuters_stories(folder=None) -> tuple[ReutersStory, ...]:
+    """Returns all 21,578 stories of the collection, in ``NEWID`` order.
+
+    Args:
+        folder: a folder holding the ``reut2-NNN.sgm`` files (default: the extracted
+            ``reuters21578.tar.gz`` in the Keras cache, fetched and extracted when needed).
+
+    Returns:
+        A tuple of :class:`ReutersStory` (parsed once per process and folder).
+
+    Raises:
+        TypeError: if ``folder`` is not a path.
+        ValueError: if ``folder`` holds no ``reut2-*.sgm`` file.
+        DataUnavailableError: if the archive is neither cached nor downloadable, or is corrupt.
+
+    Example:
+
+    >>> len(read_reuters_stories())  # doctest: +SKIP
+    21578
+    """
+    if folder is None:
+        folder = ensure_extracted(get("reuters21578"))
+    elif not isinstance(folder, (str, Path)):
+        raise TypeError(f"folder must be a path (str or pathlib.Path) or None; received folder={folder!r}")
+    folder = Path(folder)
+    files = _sgm_files(folder)
+    if not files:
+        raise ValueError(f"folder must hold the reut2-NNN.sgm files; received folder={str(folder)!r} with none")
+    signature = tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    return _parse_folder(str(folder.resolve()), signature)
+
+
+def modapte_single_topic(stories) -> tuple[list[ReutersStory], list[ReutersStory], tuple[str, ...]]:
+    """Selects the single-topic ModApte stories whose topic occurs in both splits.
+
+    Args:
+        stories: parsed stories, such as :func:`read_reuters_stories`'s.
+
+    Returns:
+        ``(train_stories, test_stories, topics)``, the topics sorted alphabetically.
+    """
+    single = [s for s in stories if len(s.topics) == 1 and s.modapte_split is not None]
+    in_split = {split: Counter(s.topics[0] for s in single if s.modapte_split == split) for split in ("train", "test")}
+    topics = tuple(sorted(set(in_split["train"]) & set(in_split["test"])))
+    kept = [s for s in single if s.topics[0] in set(topics)]
+    return [s for s in kept if s.modapte_split == "train"], [s for s in kept if s.modapte_split == "test"], topics
+
+
+def load_reuters_newswires(*, max_train=None, max_test=None, seed=0):
+    """Loads Reuters-21578 for single-label topic classification (ModApte, 52 topics).
+
+    The stories are read from the original SGML distribution (``reuters21578.tar.gz`` in the
+    Keras cache; extracted once). Kept: ModApte stories (``LEWISSPLIT`` TRAIN or TEST with
+    ``TOPICS="YES"``) with exactly one topic, and only topics found in both splits. Measured on
+    the archive: 9,494 stories have one topic, 6,552 of them in ModApte-train and 2,581 in
+    ModApte-test; 52 topics occur in both splits, leaving **6,532 training and 2,568 test
+    stories** (the R52 collection). The text of a story is its title and body.
+
+    Both splits come back shuffled by ``seed``; a subset is stratified by topic.
+
+    Args:
+        max_train: keep this many training stories (``None``: all 6,532).
+        max_test: keep this many test stories (``None``: all 2,568).
+        seed: seed of the order and of the subset.
+
+    Returns:
+        ``(x_train, y_train), (x_test, y_test), topic_names``: texts as NumPy object arrays of
+        ``str``, int32 labels indexing ``topic_names`` (a tuple of the 52 topic codes, sorted;
+        ``"earn"`` and ``"acq"`` are the largest).
+
+    Raises:
+        TypeError, ValueError: for a bad ``max_train``, ``max_test`` or ``seed``.
+        DataUnavailableError: if the archive is neither cached nor downloadable, or is corrupt.
+
+    Example:
+
+    >>> (x_train, y_train), (x_test, y_test), topics = load_reuters_newswires()  # doctest: +SKIP
+    >>> len(x_train), len(x_test), len(topics)  # doctest: +SKIP
+    (6532, 2568, 52)
+    """
+    max_train = _subset.check_max("max_train", max_train, REUTERS_TRAIN_SIZE)
+    max_test = _subset.check_max("max_test", max_test, REUTERS_TEST_SIZE)
+    seed = _subset.check_seed(seed)
+    train, test, topics = modapte_single_topic(read_reuters_stories())
+    index = {t: i for i, t in enumerate(topics)}
+    splits = []
+    for stories, size, split_seed in ((train, max_train, seed), (test, max_test, seed + 1)):
+        x = np.array([s.text for s in stories], dtype=object)
+        y = np.array([index[s.topics[0]] for s in stories], dtype=np.int32)
+        rows = _subset.subset_indices(len(x), size, split_seed, labels=y, shuffle_all=True)
+        splits.append((x[rows], y[rows]))
+    return splits[0], splits[1], topics

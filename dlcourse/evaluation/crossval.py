@@ -1,0 +1,313 @@
+"""K-fold and iterated K-fold validation of Keras models, one fresh model per fold.
+
+The folds come from scikit-learn's splitters (``KFold``, ``StratifiedKFold``, ``RepeatedKFold``,
+``RepeatedStratifiedKFold``, or any splitter passed as ``cv``); this module builds, trains and
+evaluates a fresh model on each and gathers the numbers into a :class:`CVResult`.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import keras
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import KFold, RepeatedKFold, RepeatedStratifiedKFold, StratifiedKFold
+
+from dlcourse._validation import _describe, check_bool, check_int
+from dlcourse.config import set_seed
+from dlcourse.evaluation.result import HISTORY_COLUMNS, CVResult
+from dlcourse.evaluation.splits import check_class_counts, check_seed, check_xy, stratify_labels
+
+_RESERVED_FIT_KWARGS = ("x", "y", "epochs", "batch_size", "validation_data", "validation_split", "verbose")
+
+
+def _check_build_model(build_model):
+    if not callable(build_model):
+        raise TypeError(
+            "build_model must be a callable with no arguments that returns a fresh compiled keras.Model; "
+            f"received build_model={_describe(build_model)}"
+        )
+
+
+def _check_fit_kwargs(fit_kwargs) -> dict:
+    if fit_kwargs is None:
+        return {}
+    if not isinstance(fit_kwargs, dict):
+        raise TypeError(
+            f"fit_kwargs must be a dict of model.fit() arguments or None; received fit_kwargs={_describe(fit_kwargs)}"
+        )
+    reserved = [key for key in fit_kwargs if key in _RESERVED_FIT_KWARGS]
+    if reserved:
+        raise ValueError(
+            f"fit_kwargs must not set {', '.join(reserved)}: the folds give the data and the function's own "
+            f"arguments set epochs, batch_size and verbose; received fit_kwargs keys {sorted(fit_kwargs)}"
+        )
+    return dict(fit_kwargs)
+
+
+def _check_common(build_model, x, y, epochs, batch_size, seed, fit_kwargs, verbose):
+    _check_build_model(build_model)
+    x, y = check_xy(x, y)
+    epochs = check_int("epochs", epochs, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    seed = check_seed(seed)
+    fit_kwargs = _check_fit_kwargs(fit_kwargs)
+    verbose = check_int("verbose", verbose, minimum=0, maximum=2)
+    return x, y, epochs, batch_size, seed, fit_kwargs, verbose
+
+
+def _check_k(k, n_samples: int) -> int:
+    k = check_int("k", k, minimum=2)
+    if k > n_samples:
+        raise ValueError(f"k must be <= the number of samples ({n_samples}); received k={k}")
+    return k
+
+
+def _split_target(y: np.ndarray) -> np.ndarray:
+    """The targets handed to ``splitter.split``: class labels for one-hot ``y``, else ``y`` itself."""
+    if y.ndim == 2 and y.shape[1] > 1 and np.issubdtype(y.dtype, np.number) and np.all(np.sum(y, axis=1) == 1):
+        return np.argmax(y, axis=1)
+    return y
+
+
+def _check_model(model, previous) -> None:
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"build_model must return a keras.Model; it returned {_describe(model)}")
+    if not getattr(model, "compiled", False):
+        raise ValueError(
+            f"build_model must return a compiled model; it returned the model {model.name!r}, which is not compiled "
+            "(call model.compile(...) or dlcourse.compile_model(model, task) inside build_model)"
+        )
+    if previous is not None and previous() is model:
+        raise ValueError(
+            f"build_model must build a fresh model at every call; it returned the same model {model.name!r} "
+            "as for the previous fold, so that fold's training would carry over"
+        )
+
+
+def _run_folds(build_model, x, y, splits, *, k, repeats, epochs, batch_size, seed, fit_kwargs, verbose) -> CVResult:
+    score_rows, history_frames, val_indices = [], [], []
+    previous = None
+    for i, (train_idx, val_idx) in enumerate(splits):
+        repeat, fold = divmod(i, k)
+        keras.backend.clear_session()
+        set_seed(seed + i)
+        model = build_model()
+        _check_model(model, previous)
+        previous = weakref.ref(model)
+        x_val, y_val = x[val_idx], y[val_idx]
+        history = model.fit(
+            x[train_idx],
+            y[train_idx],
+            validation_data=(x_val, y_val),
+            epochs=epochs,
+            batch_size=batch_size,
+            verbose=verbose,
+            **fit_kwargs,
+        )
+        evaluated = model.evaluate(x_val, y_val, batch_size=batch_size, verbose=0, return_dict=True)
+        names = sorted(evaluated, key=lambda name: (name != "loss",))
+        row = {
+            "repeat": repeat,
+            "fold": fold,
+            "train_size": len(train_idx),
+            "val_size": len(val_idx),
+            "epochs": len(history.epoch),
+        }
+        row.update({f"val_{name}": float(evaluated[name]) for name in names})
+        score_rows.append(row)
+        val_indices.append(np.asarray(val_idx))
+        for metric, values in history.history.items():
+            history_frames.append(
+                pd.DataFrame(
+                    {
+                        "repeat": repeat,
+                        "fold": fold,
+                        "epoch": np.arange(1, len(values) + 1),
+                        "metric": metric,
+                        "value": np.asarray(values, dtype=float),
+                    }
+                )
+            )
+        if verbose:
+            where = f"fold {fold + 1}/{k}" + (f" of repeat {repeat + 1}/{repeats}" if repeats > 1 else "")
+            shown = ", ".join(f"val_{name}={evaluated[name]:.4g}" for name in names)
+            print(f"{where}: {shown}")
+        del model
+    keras.backend.clear_session()
+    history = pd.concat(history_frames, ignore_index=True) if history_frames else pd.DataFrame(columns=HISTORY_COLUMNS)
+    return CVResult(scores=pd.DataFrame(score_rows), history=history, val_indices=val_indices, k=k, repeats=repeats)
+
+
+def cross_validate(
+    build_model,
+    x,
+    y,
+    *,
+    k=4,
+    cv=None,
+    epochs=10,
+    batch_size=32,
+    shuffle=True,
+    stratified=False,
+    seed=0,
+    fit_kwargs=None,
+    verbose=0,
+) -> CVResult:
+    """K-fold cross-validation of a Keras model: a fresh model trained and scored on each fold.
+
+    The samples are split into ``k`` folds by scikit-learn's ``KFold`` (``StratifiedKFold`` with
+    ``stratified=True``), shuffled with ``random_state=seed`` when ``shuffle=True``. For each
+    fold, in turn, the Keras session is cleared, the seed ``seed + fold`` is set with
+    :func:`dlcourse.set_seed`, ``build_model()`` builds a fresh compiled model, the model is
+    trained on the other folds with ``validation_data`` set to the held-out fold, and then
+    evaluated on the held-out fold. Every sample is thus validated exactly once, and the same
+    ``seed`` gives the same numbers (on a CPU). Note that the function sets the global seeds.
+
+    Args:
+        build_model: a callable with no arguments returning a new *compiled* ``keras.Model``;
+            called once per fold.
+        x: the inputs, a NumPy array with samples on the first axis.
+        y: the targets, with as many samples as ``x``.
+        k: the number of folds, an int in ``[2, len(x)]``; ignored when ``cv`` is given.
+        cv: ``None``, or any scikit-learn splitter (an object with ``split`` and
+            ``get_n_splits``, such as ``ShuffleSplit`` or ``GroupKFold``) to use instead of
+            ``k``, ``shuffle`` and ``stratified``; one-hot ``y`` is handed to it as labels.
+        epochs: the number of epochs of each fit, >= 1.
+        batch_size: the batch size of fitting and evaluation, >= 1.
+        shuffle: shuffle the samples before cutting the folds.
+        stratified: keep the class proportions of ``y`` in every fold (``y`` of class labels or
+            one-hot rows; every class needs at least ``k`` samples).
+        seed: a non-negative int: the splitter's random state and the base of the fold seeds.
+        fit_kwargs: ``None``, or a dict of further ``model.fit`` arguments such as
+            ``{"callbacks": [...]}``; it may not set the data, ``epochs``, ``batch_size`` or
+            ``verbose``.
+        verbose: 0 (silent), 1 or 2: passed to ``model.fit``; 1 and 2 also print one line of
+            scores per fold.
+
+    Returns:
+        A :class:`CVResult`: ``scores`` (one row per fold), ``history`` (per-epoch values),
+        ``val_indices``, and the methods ``summary()``, ``mean_curve()`` and ``best_epoch()``.
+
+    Raises:
+        TypeError: if ``build_model`` is not callable or returns no ``keras.Model``, ``x``/``y``
+            are not arrays, ``cv`` is not a splitter, or an option has the wrong type.
+        ValueError: if ``x`` and ``y`` differ in length, ``k`` < 2 or ``k`` > ``len(x)``,
+            ``epochs`` or ``batch_size`` < 1, ``stratified=True`` with targets that are not class
+            labels or with a class of fewer than ``k`` samples, ``fit_kwargs`` sets a reserved
+            argument, or ``build_model`` returns an uncompiled model (or the same model twice).
+
+    Example:
+
+    >>> def build_model():
+    ...     model = dlcourse.build_dense((13,), "regression", units=(64, 64))
+    ...     return dlcourse.compile_model(model, "regression")
+    >>> result = cross_validate(build_model, x_train, y_train, k=4, epochs=100)   # doctest: +SKIP
+    >>> result.summary().loc["val_mae", "mean"]                                   # doctest: +SKIP
+    >>> result.mean_curve("val_mae", smooth=0.9).plot()                           # doctest: +SKIP
+    """
+    x, y, epochs, batch_size, seed, fit_kwargs, verbose = _check_common(
+        build_model, x, y, epochs, batch_size, seed, fit_kwargs, verbose
+    )
+    check_bool("shuffle", shuffle)
+    check_bool("stratified", stratified)
+    if cv is None:
+        k = _check_k(k, len(x))
+        if stratified:
+            labels = stratify_labels(y, argument="stratified")
+            check_class_counts(labels, k, argument="stratified", needed_for=f"k={k}")
+            splitter = StratifiedKFold(n_splits=k, shuffle=shuffle, random_state=seed if shuffle else None)
+        else:
+            labels = y
+            splitter = KFold(n_splits=k, shuffle=shuffle, random_state=seed if shuffle else None)
+        repeats = 1
+    else:
+        if not (callable(getattr(cv, "split", None)) and callable(getattr(cv, "get_n_splits", None))):
+            raise TypeError(
+                "cv must be None or a scikit-learn splitter with split() and get_n_splits(), such as "
+                f"KFold(5); received cv={_describe(cv)}"
+            )
+        if stratified:
+            raise ValueError("stratified=True cannot be combined with cv: pass cv=StratifiedKFold(...) instead")
+        labels = _split_target(y)
+        splitter = cv
+        repeats = int(getattr(cv, "n_repeats", 1))
+    splits = list(splitter.split(x, labels))
+    if not splits:
+        raise ValueError(f"cv must produce at least one split; received cv={cv!r}, which produced none")
+    if cv is not None:
+        k = max(len(splits) // repeats, 1)
+    return _run_folds(
+        build_model, x, y, splits,
+        k=k, repeats=repeats, epochs=epochs, batch_size=batch_size, seed=seed, fit_kwargs=fit_kwargs, verbose=verbose,
+    )
+
+
+def iterated_kfold(
+    build_model,
+    x,
+    y,
+    *,
+    k=4,
+    repeats=3,
+    epochs=10,
+    batch_size=32,
+    stratified=False,
+    seed=0,
+    fit_kwargs=None,
+    verbose=0,
+) -> CVResult:
+    """Iterated K-fold validation with shuffling: K-fold run ``repeats`` times, reshuffled each time.
+
+    The splits are scikit-learn's ``RepeatedKFold(n_splits=k, n_repeats=repeats,
+    random_state=seed)`` (``RepeatedStratifiedKFold`` with ``stratified=True``): ``repeats * k``
+    fits in all, each of a fresh model, as in :func:`cross_validate`. Every sample is validated
+    exactly ``repeats`` times, once per repeat. It costs ``repeats`` times more than K-fold and
+    gives a steadier estimate when data are scarce; :meth:`CVResult.summary` shows how much the
+    K-fold estimate moves between repeats (``repeat_std``).
+
+    Args:
+        build_model: a callable with no arguments returning a new compiled ``keras.Model``.
+        x: the inputs, a NumPy array with samples on the first axis.
+        y: the targets, with as many samples as ``x``.
+        k: the number of folds per repeat, an int in ``[2, len(x)]``.
+        repeats: the number of repeats, >= 1.
+        epochs: the number of epochs of each fit, >= 1.
+        batch_size: the batch size, >= 1.
+        stratified: keep the class proportions of ``y`` in every fold.
+        seed: a non-negative int: the splitter's random state and the base of the fit seeds.
+        fit_kwargs: ``None`` or a dict of further ``model.fit`` arguments (not the data,
+            ``epochs``, ``batch_size`` or ``verbose``).
+        verbose: 0, 1 or 2, as in :func:`cross_validate`.
+
+    Returns:
+        A :class:`CVResult` with ``repeats * k`` rows of scores, numbered by ``repeat`` and ``fold``.
+
+    Raises:
+        TypeError: as :func:`cross_validate`, and if ``repeats`` is not an int.
+        ValueError: as :func:`cross_validate`, and if ``repeats`` < 1.
+
+    Example:
+
+    >>> result = iterated_kfold(build_model, x_train, y_train, k=3, repeats=3, epochs=50)   # doctest: +SKIP
+    >>> result.summary()[["mean", "std", "repeat_std"]]                                    # doctest: +SKIP
+    """
+    x, y, epochs, batch_size, seed, fit_kwargs, verbose = _check_common(
+        build_model, x, y, epochs, batch_size, seed, fit_kwargs, verbose
+    )
+    k = _check_k(k, len(x))
+    repeats = check_int("repeats", repeats, minimum=1)
+    check_bool("stratified", stratified)
+    if stratified:
+        labels = stratify_labels(y, argument="stratified")
+        check_class_counts(labels, k, argument="stratified", needed_for=f"k={k}")
+        splitter = RepeatedStratifiedKFold(n_splits=k, n_repeats=repeats, random_state=seed)
+    else:
+        labels = y
+        splitter = RepeatedKFold(n_splits=k, n_repeats=repeats, random_state=seed)
+    splits = list(splitter.split(x, labels))
+    return _run_folds(
+        build_model, x, y, splits,
+        k=k, repeats=repeats, epochs=epochs, batch_size=batch_size, seed=seed, fit_kwargs=fit_kwargs, verbose=verbose,
+    )

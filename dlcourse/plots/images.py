@@ -1,0 +1,178 @@
+"""Images: one image (``show_image``) and a labelled grid (``image_grid``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.colors import Colormap
+
+from dlcourse.plots._common import check_ax, check_axes, check_ncols, class_labels, grid_axes
+
+__all__ = ["show_image", "image_grid"]
+
+MAX_GRID_IMAGES = 100  # a grid of 60,000 panels would hang the notebook: ask for a slice instead
+
+
+def _numeric_array(name: str, value) -> np.ndarray:
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a numeric array; received {name}={value!r}")
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold numbers (uint8 or float); received {name} with dtype {array.dtype}")
+    return array
+
+
+def _check_image_shape(name: str, shape: tuple, layout: str) -> None:
+    """Checks that the last axis of an image with 3 axes is 1, 3 or 4 channels."""
+    if shape[-1] not in (1, 3, 4):
+        raise ValueError(
+            f"{name} must have 1, 3 or 4 channels in its last axis {layout}; received {name}.shape={shape}"
+        )
+
+
+def _for_display(image: np.ndarray, cmap):
+    """Returns ``(array, cmap)`` ready for ``imshow``: channel axis of 1 dropped, RGB scaled."""
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[:, :, 0]
+    if image.ndim == 2:
+        return image, ("gray" if cmap is None else cmap)
+    if image.dtype.kind == "f" or image.min() < 0 or image.max() > 255:
+        image = image.astype(float)
+        low, high = image.min(), image.max()
+        if low >= 0 and high > 1 and high <= 255:  # float pixels in 0-255
+            image = image / 255.0
+        elif low < 0 or high > 1:  # anything else: rescale to [0, 1]
+            image = (image - low) / (high - low) if high > low else np.zeros_like(image)
+    else:
+        image = image.astype(np.uint8)
+    return image, None
+
+
+def show_image(image, *, title=None, cmap="gray", ax=None):
+    """Shows one image without axis ticks, e.g. a picture or a Sobel edge map of notebook 07.
+
+    Grayscale images are colour-scaled to their own minimum and maximum, so signed maps such as
+    edge responses show fully; RGB images given as floats in 0-255 are divided by 255.
+
+    Args:
+        image: shape ``(H, W)``, ``(H, W, 1)``, ``(H, W, 3)`` or ``(H, W, 4)``, uint8 or float.
+        title: the title, or None.
+        cmap: the colormap of grayscale images (ignored for RGB).
+        ax: the Axes to draw on; None creates a figure.
+
+    Returns:
+        The Axes.
+
+    Raises:
+        TypeError: ``image`` is not numeric, or ``title``/``ax`` has the wrong type.
+        ValueError: ``image`` has the wrong number of axes or channels.
+
+    Example:
+        >>> edges = conv2d(photo, sobel_x)  # doctest: +SKIP
+        >>> show_image(edges, title="Sobel x")  # doctest: +SKIP
+    """
+    image = _numeric_array("image", image)
+    layout = "(height, width) or (height, width, channels)"
+    if image.ndim not in (2, 3) or image.size == 0:
+        raise ValueError(f"image must have shape {layout}; received image.shape={image.shape}")
+    if image.ndim == 3:
+        _check_image_shape("image", image.shape, layout)
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str or None; received title={title!r}")
+    ax = check_ax(ax)
+    shown, cmap = _for_display(image, cmap)
+    ax.imshow(shown, cmap=cmap)
+    ax.set_axis_off()
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def _class_indices(name: str, value, n: int) -> np.ndarray:
+    """Labels or predictions as a 1-D array of length ``n`` (see ``class_labels``)."""
+    array = class_labels(value)
+    if array.ndim != 1 or array.shape[0] != n:
+        raise ValueError(
+            f"{name} must have one entry per image (shape ({n},), or ({n}, num_classes) scores); "
+            f"received {name}.shape={np.shape(value)}"
+        )
+    return array
+
+
+def image_grid(images, *, labels=None, predictions=None, class_names=None, ncols=8, cmap=None, axes=None):
+    """Shows images in a grid, titled with their labels; mistakes are titled in red.
+
+    Args:
+        images: an array ``(N, H, W)`` or ``(N, H, W, C)`` with ``C`` in 1, 3, 4, uint8 or
+            float (at most 100 images: pass a slice such as ``x_test[:32]``).
+        labels: None, or the true labels: ``N`` class indices or names (an ``(N, 1)`` column
+            or one-hot rows are accepted).
+        predictions: None, or the predicted classes (``N`` indices, or ``(N, num_classes)``
+            scores whose argmax is taken); needs ``labels``. A wrong prediction's title reads
+            "predicted\\n(true: label)" in red.
+        class_names: None, or the class names indexed by the integer labels.
+        ncols: the number of columns of a new figure.
+        cmap: the colormap of single-channel images; None means ``"gray"``.
+        axes: Axes to draw on, at least ``N``; None creates a figure.
+
+    Returns:
+        The flat array of Axes, row by row (panels beyond ``N`` are switched off).
+
+    Raises:
+        TypeError: ``images`` is not numeric, or ``class_names``/``axes`` has the wrong type.
+        ValueError: ``images`` has the wrong number of axes or channels, too many images,
+            labels/predictions of the wrong length, ``predictions`` without ``labels``, or a
+            label outside ``class_names``.
+
+    Example:
+        >>> image_grid(x_test[:16], labels=y_test[:16], predictions=model.predict(x_test[:16]),
+        ...            class_names=["T-shirt", "Trouser", ...])  # doctest: +SKIP
+    """
+    images = _numeric_array("images", images)
+    layout = "(N, height, width) or (N, height, width, channels)"
+    if images.ndim not in (3, 4) or images.size == 0:
+        raise ValueError(f"images must have shape {layout}; received images.shape={images.shape}")
+    if images.ndim == 4:
+        _check_image_shape("images", images.shape, layout)
+    n = images.shape[0]
+    if n > MAX_GRID_IMAGES:
+        raise ValueError(
+            f"images must hold at most {MAX_GRID_IMAGES} images; received {n}: pass a slice such as images[:32]"
+        )
+    labels = None if labels is None else _class_indices("labels", labels, n)
+    if predictions is not None:
+        if labels is None:
+            raise ValueError("predictions needs labels to tell right from wrong; received labels=None")
+        predictions = _class_indices("predictions", predictions, n)
+    if class_names is not None:
+        if isinstance(class_names, (str, bytes)) or not isinstance(class_names, Sequence):
+            raise TypeError(f"class_names must be a list of str or None; received class_names={class_names!r}")
+        for name, values in (("labels", labels), ("predictions", predictions)):
+            if values is None:
+                continue
+            if values.dtype.kind not in "iu" or values.min() < 0 or values.max() >= len(class_names):
+                raise ValueError(
+                    f"{name} must be class indices in [0, {len(class_names)}) to index class_names; "
+                    f"received {name} from {values.min()!r} to {values.max()!r}"
+                )
+    ncols = check_ncols(ncols)
+    if cmap is not None and not isinstance(cmap, (str, Colormap)):
+        raise TypeError(f"cmap must be a colormap name such as 'gray', a Colormap or None; received cmap={cmap!r}")
+    axes = grid_axes(check_axes(axes, n), n, ncols)
+
+    def name_of(label):
+        return str(class_names[int(label)]) if class_names is not None else str(label)
+
+    for i in range(n):
+        ax = axes[i]
+        shown, shown_cmap = _for_display(images[i], cmap)
+        ax.imshow(shown, cmap=shown_cmap)
+        ax.set_axis_off()
+        if labels is None:
+            continue
+        if predictions is None or predictions[i] == labels[i]:
+            ax.set_title(name_of(labels[i]), fontsize=9)
+        else:
+            ax.set_title(f"{name_of(predictions[i])}\n(true: {name_of(labels[i])})", fontsize=9, color="red")
+    return axes

@@ -1,0 +1,312 @@
+"""``CVTuner``: a keras-tuner tuner that scores every trial by the mean of a K-fold run.
+
+keras-tuner scores a trial on one validation set. ``CVTuner`` follows keras-tuner's documented
+way of changing that: it subclasses ``keras_tuner.Tuner``, takes any oracle (random search,
+Bayesian optimization, Hyperband), and overrides ``run_trial`` to build
+``self.hypermodel.build(trial.hyperparameters)`` once per fold with
+:func:`dlcourse.cross_validate` and report the mean of the objective over the folds.
+
+The project folder gets a fingerprint (``dlcourse_fingerprint.json``) of what the scores depend
+on, so that a search never silently continues a folder made for another model, data or setup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import inspect
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+import keras
+import keras_tuner
+import numpy as np
+
+from dlcourse._validation import _describe, check_bool, check_int
+from dlcourse.config import build_dir
+from dlcourse.evaluation import cross_validate
+from dlcourse.evaluation.splits import check_class_counts, check_seed, check_xy, stratify_labels
+
+FINGERPRINT_FILE = "dlcourse_fingerprint.json"
+"""The name of the fingerprint file in a search's project folder."""
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _jsonable(value):
+    """A JSON-friendly, session-independent description of ``value`` (no memory addresses)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    if callable(getattr(value, "get_config", None)):
+        with contextlib.suppress(NotImplementedError, TypeError, ValueError):
+            return {"class": type(value).__qualname__, "config": _jsonable(value.get_config())}
+    return _ADDRESS.sub("", repr(value))
+
+
+def _source_digest(function) -> str | None:
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return None
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+def describe_hypermodel(hypermodel) -> dict:
+    """Describes a hypermodel for the fingerprint: its class and config, or its build code."""
+    if not isinstance(hypermodel, keras_tuner.HyperModel):  # a function build(hp)
+        return {"build": _jsonable(hypermodel), "build_source": _source_digest(hypermodel)}
+    cls = type(hypermodel)
+    description = {"class": f"{cls.__module__}.{cls.__qualname__}"}
+    if callable(getattr(hypermodel, "get_config", None)):
+        description["config"] = _jsonable(hypermodel.get_config())
+        return description
+    description["attributes"] = _jsonable({k: v for k, v in vars(hypermodel).items() if not k.startswith("_")})
+    description["build_source"] = _source_digest(hypermodel.build)
+    return description
+
+
+def _digest(array: np.ndarray) -> str | None:
+    if array.dtype == object:
+        return None
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(np.ascontiguousarray(array).data)
+    return digest.hexdigest()
+
+
+def read_fingerprint(project_dir: Path) -> dict | None:
+    """Returns the fingerprint stored in ``project_dir``, or ``None`` when there is none."""
+    path = Path(project_dir) / FINGERPRINT_FILE
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text())
+
+
+def _check_same(project_dir: Path, part: str, stored: dict, current: dict) -> None:
+    if stored == current:
+        return
+    changes = [
+        f"{key}: {json.dumps(stored.get(key))} -> {json.dumps(current.get(key))}"
+        for key in sorted(set(stored) | set(current))
+        if stored.get(key) != current.get(key)
+    ]
+    raise ValueError(
+        f"the project folder {project_dir} holds a search made with a different {part} ({'; '.join(changes)}); "
+        "its trials would not be comparable. Pass overwrite=True to start afresh, or a new project_name to keep both"
+    )
+
+
+def check_search_data(x, y, *, k, stratified, epochs, batch_size, verbose):
+    """Checks the data and training arguments of a cross-validated search; returns them normalised."""
+    x, y = check_xy(x, y)
+    if k > len(x):
+        raise ValueError(f"k must be <= the number of samples ({len(x)}); received k={k}")
+    if stratified:
+        labels = stratify_labels(y, argument="stratified")
+        check_class_counts(labels, k, argument="stratified", needed_for=f"k={k}")
+    epochs = check_int("epochs", epochs, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    verbose = check_int("verbose", verbose, minimum=0, maximum=2)
+    return x, y, epochs, batch_size, verbose
+
+
+def check_project(directory, project_name) -> tuple[Path, str]:
+    """Checks ``directory`` (``None``: ``build_dir("tuner")``) and ``project_name``; returns them."""
+    if directory is not None and not isinstance(directory, (str, os.PathLike)):
+        raise TypeError(f"directory must be None or a path; received directory={_describe(directory)}")
+    if not isinstance(project_name, str):
+        raise TypeError(f"project_name must be a str; received project_name={_describe(project_name)}")
+    if not project_name or project_name in (".", "..") or "/" in project_name or os.sep in project_name:
+        raise ValueError(
+            f"project_name must be a plain folder name such as 'cv_search'; received project_name={project_name!r}"
+        )
+    return (build_dir("tuner") if directory is None else Path(directory)), project_name
+
+
+class CVTuner(keras_tuner.Tuner):
+    """A keras-tuner tuner whose trials are scored by the mean of a K-fold cross-validation.
+
+    Each trial builds ``k`` fresh models with ``hypermodel.build(trial.hyperparameters)``, one
+    per fold, through :func:`dlcourse.cross_validate` (the Keras session is cleared between
+    folds and trials), and reports to the oracle the mean of the objective over the folds
+    (``<objective>``, which the oracle ranks by, and ``<objective>_mean``), its standard
+    deviation over the folds (``<objective>_std``, ``ddof=1``), each fold's value
+    (``<objective>_fold_<i>``), and the mean of every other validation score. A fold's value is
+    the objective measured by ``model.evaluate`` on that fold after its last epoch. With a
+    Hyperband oracle each trial trains its models from scratch for the trial's
+    ``tuner/epochs``. The tuner keeps no trained models (``get_best_models`` is not available):
+    rebuild the best configuration with ``tuner.hypermodel.build(tuner.get_best_hyperparameters()[0])``.
+
+    The project folder holds a fingerprint of the hypermodel and its config, the oracle's class,
+    the objective, ``k``, ``stratified``, ``seed``, and (written by :meth:`search`) the data's
+    shapes, dtypes and digests, ``epochs`` and ``batch_size``. A folder with another fingerprint
+    raises ``ValueError``; the same fingerprint resumes the search (finished trials are
+    reloaded, an interrupted one is run again).
+
+    Args:
+        oracle: a ``keras_tuner.Oracle`` such as ``keras_tuner.oracles.RandomSearchOracle(
+            objective="val_loss", max_trials=10, seed=1)``.
+        hypermodel: a ``keras_tuner.HyperModel`` (such as :class:`DenseHyperModel`) or a function
+            ``build(hp)`` returning a compiled model.
+        k: the number of folds, >= 2.
+        stratified: stratified folds (class labels or one-hot targets).
+        seed: a non-negative int: the folds' shuffle and the models' seeds (the same for every
+            trial, so trials differ only by their hyperparameters).
+        directory: the folder of the project folders (``None``: ``dlcourse.build_dir("tuner")``).
+        project_name: the project folder's name.
+        overwrite: delete the project folder first instead of resuming it.
+
+    Raises:
+        TypeError: if an argument has the wrong type.
+        ValueError: if a value is out of range, or the project folder holds another search.
+
+    Example:
+
+    >>> oracle = keras_tuner.oracles.RandomSearchOracle(objective="val_loss", max_trials=5, seed=1)
+    >>> tuner = CVTuner(oracle, DenseHyperModel((13,), "regression"), k=4)   # doctest: +SKIP
+    >>> tuner.search(x_train, y_train, epochs=20)                              # doctest: +SKIP
+    >>> trials_dataframe(tuner).head()                                          # doctest: +SKIP
+    """
+
+    def __init__(self, oracle, hypermodel, *, k=3, stratified=False, seed=0, directory=None,
+                 project_name="cv_search", overwrite=False):
+        if not isinstance(oracle, keras_tuner.Oracle):
+            raise TypeError(
+                "oracle must be a keras_tuner.Oracle such as keras_tuner.oracles.RandomSearchOracle(...); "
+                f"received oracle={_describe(oracle)}"
+            )
+        if not (isinstance(hypermodel, keras_tuner.HyperModel) or callable(hypermodel)):
+            raise TypeError(
+                "hypermodel must be a keras_tuner.HyperModel or a function build(hp) returning a compiled model; "
+                f"received hypermodel={_describe(hypermodel)}"
+            )
+        k = check_int("k", k, minimum=2)
+        check_bool("stratified", stratified)
+        seed = check_seed(seed)
+        check_bool("overwrite", overwrite)
+        directory, project_name = check_project(directory, project_name)
+        project_dir = Path(directory) / project_name
+        setup = {
+            "hypermodel": describe_hypermodel(hypermodel),
+            "oracle": type(oracle).__qualname__,
+            "objective": str(oracle.objective),
+            "k": k,
+            "stratified": stratified,
+            "seed": seed,
+        }
+        stored = None
+        if not overwrite and project_dir.is_dir() and any(project_dir.iterdir()):
+            stored = read_fingerprint(project_dir)
+            if stored is None:
+                raise ValueError(
+                    f"the project folder {project_dir} holds files but no dlcourse fingerprint (a search made by "
+                    "another tuner or by hand), so it cannot be checked. Pass overwrite=True to start afresh, or a new "
+                    "project_name to keep both"
+                )
+            _check_same(project_dir, "setup", stored.get("setup", {}), _jsonable(setup))
+        with contextlib.redirect_stdout(io.StringIO()):  # keras-tuner prints "Reloading Tuner from ..."
+            super().__init__(oracle, hypermodel, directory=str(directory), project_name=project_name,
+                             overwrite=overwrite)
+        self.k = k
+        self.stratified = stratified
+        self.seed = seed
+        self._fingerprint = {"setup": _jsonable(setup), "data": (stored or {}).get("data")}
+        self._write_fingerprint()
+
+    def _write_fingerprint(self):
+        path = Path(self.project_dir) / FINGERPRINT_FILE
+        path.write_text(json.dumps(self._fingerprint, indent=2, sort_keys=True))
+
+    def search(self, x, y, *, epochs=10, batch_size=32, verbose=0, **fit_kwargs):
+        """Runs the search: one K-fold cross-validation per trial, until the oracle stops.
+
+        Args:
+            x: the inputs, a NumPy array with samples on the first axis.
+            y: the targets, with as many samples as ``x``.
+            epochs: the epochs of each fold's fit (with Hyperband, each trial's ``tuner/epochs``).
+            batch_size: the batch size.
+            verbose: 0 (silent), 1 (keras-tuner's trial tables) or 2 (also each epoch and fold).
+            **fit_kwargs: further ``model.fit`` arguments, such as ``callbacks``.
+
+        Raises:
+            TypeError: if an argument has the wrong type.
+            ValueError: if an argument is out of range, or the folder's search ran on other data,
+                epochs or batch size.
+        """
+        x, y, epochs, batch_size, verbose = check_search_data(
+            x, y, k=self.k, stratified=self.stratified, epochs=epochs, batch_size=batch_size, verbose=verbose
+        )
+        data = _jsonable({"x_shape": x.shape, "y_shape": y.shape, "x_dtype": str(x.dtype), "y_dtype": str(y.dtype),
+                          "x_digest": _digest(x), "y_digest": _digest(y), "epochs": epochs, "batch_size": batch_size})
+        if self._fingerprint["data"] is not None:
+            _check_same(Path(self.project_dir), "data or training setup", self._fingerprint["data"], data)
+        self._fingerprint["data"] = data
+        self._write_fingerprint()
+        trials = list(self.oracle.trials.values())
+        if trials:
+            done = sum(t.status == keras_tuner.engine.trial.TrialStatus.COMPLETED for t in trials)
+            left = self.oracle.remaining_trials()
+            more = ""
+            if left is not None:
+                more = f", up to {max(left, 0)} new trial(s) to run (max_trials={self.oracle.max_trials})"
+            print(f"Resuming the search in {self.project_dir}: {done} of {len(trials)} trial(s) completed{more}")
+        super().search(x, y, epochs=epochs, batch_size=batch_size, verbose=verbose, **fit_kwargs)
+        keras.backend.clear_session()
+
+    def run_trial(self, trial, x, y, *, epochs=10, batch_size=32, verbose=0, **fit_kwargs):
+        """Cross-validates the trial's hyperparameters; returns the metrics for the oracle."""
+        hp = trial.hyperparameters
+        epochs = int(hp.values.get("tuner/epochs", epochs))
+        keras.backend.clear_session()
+        result = cross_validate(
+            lambda: self.hypermodel.build(hp), x, y, k=self.k, epochs=epochs, batch_size=batch_size,
+            stratified=self.stratified, seed=self.seed, fit_kwargs=fit_kwargs or None,
+            verbose=2 if verbose == 2 else 0,
+        )
+        objective = self.oracle.objective
+        names = list(objective.name_to_direction) if hasattr(objective, "name_to_direction") else [objective.name]
+        metrics = {}
+        for name in names:
+            values = _fold_values(result, name)
+            mean = float(np.mean(values))
+            metrics[name] = mean
+            metrics[f"{name}_mean"] = mean
+            metrics[f"{name}_std"] = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+            metrics.update({f"{name}_fold_{i}": float(v) for i, v in enumerate(values)})
+        for score in result.score_names:
+            if score not in names:
+                metrics[f"{score}_mean"] = float(result.scores[score].mean())
+        return metrics
+
+    def save_model(self, trial_id, model, step=0):
+        """Does nothing: a cross-validated trial trains ``k`` models and keeps none."""
+
+    def load_model(self, trial):
+        """Raises ``NotImplementedError``: a cross-validated trial keeps no trained model."""
+        raise NotImplementedError(
+            "CVTuner trains k models per trial and keeps none; build the best configuration with "
+            "tuner.hypermodel.build(tuner.get_best_hyperparameters()[0]) and train it on all the training data"
+        )
+
+
+def _fold_values(result, name: str) -> np.ndarray:
+    """The objective's value on each fold: a validation score, or the last epoch of a training metric."""
+    if name in result.scores.columns:
+        return result.scores[name].to_numpy(dtype=float)
+    if name in result.metrics:
+        rows = result.history[result.history["metric"] == name]
+        return rows.sort_values("epoch").groupby(["repeat", "fold"])["value"].last().to_numpy(dtype=float)
+    known = ", ".join(repr(m) for m in result.score_names + result.metrics)
+    raise keras_tuner.errors.FatalValueError(
+        f"objective must name a metric the models report; received objective {name!r}, but the folds report {known}"
+    )
