@@ -19,80 +19,43 @@ One import gives a student the course's tools::
 Importing the package downloads nothing and writes no files of its own.
 """
 
-from dlcourse import data, ops, plots
-from dlcourse.config import build_dir, mode_name, pick, quick_mode, set_seed
-from dlcourse.environment import setup
-from dlcourse.errors import DataUnavailableError
-from dlcourse.evaluation import CVResult, cross_validate, holdout_split, iterated_kfold, smooth_curve
-from dlcourse.heads import TASKS, compile_model, output_layer, output_units, task_head
-from dlcourse.layers import augmentation_block, weight_constraint, weight_regularizer
-from dlcourse.models import (
-    alexnet,
-    build_convnet,
-    build_dense,
-    build_transfer_model,
-    extract_features,
-    inception_module,
-    lenet5,
-    preprocess_input_for,
-    pretrained_base,
-    residual_block,
-    set_trainable_layers,
-    small_inception,
-    small_resnet,
-    small_vgg,
-    vgg16,
-    vgg_block,
-)
-from dlcourse.results import record_result
-from dlcourse.tuning import ConvnetHyperModel, CVTuner, DenseHyperModel, cross_validated_search, trials_dataframe
+import importlib
+
+# Public name -> the submodule that defines it. The submodules (and with them TensorFlow) are
+# imported on first use, so `import dlcourse` and `python -m dlcourse --help` stay fast.
+_EXPORTS = {
+    "config": ["build_dir", "mode_name", "pick", "quick_mode", "set_seed"],
+    "environment": ["setup"],
+    "errors": ["DataUnavailableError"],
+    "evaluation": ["CVResult", "cross_validate", "holdout_split", "iterated_kfold", "smooth_curve"],
+    "heads": ["TASKS", "compile_model", "output_layer", "output_units", "task_head"],
+    "layers": ["augmentation_block", "weight_constraint", "weight_regularizer"],
+    "models": [
+        "alexnet", "build_convnet", "build_dense", "build_transfer_model", "extract_features",
+        "inception_module", "lenet5", "preprocess_input_for", "pretrained_base", "residual_block",
+        "set_trainable_layers", "small_inception", "small_resnet", "small_vgg", "vgg16", "vgg_block",
+    ],
+    "results": ["record_result"],
+    "tuning": ["CVTuner", "ConvnetHyperModel", "DenseHyperModel", "cross_validated_search", "trials_dataframe"],
+}
+_SUBMODULES = ("data", "ops", "plots")
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"dlcourse.{name}")
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"dlcourse.{_WHERE[name]}"), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    raise AttributeError(f"module 'dlcourse' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "CVResult",
-    "CVTuner",
-    "ConvnetHyperModel",
-    "DataUnavailableError",
-    "DenseHyperModel",
-    "TASKS",
-    "alexnet",
-    "augmentation_block",
-    "build_convnet",
-    "build_dense",
-    "build_dir",
-    "build_transfer_model",
-    "compile_model",
-    "cross_validate",
-    "cross_validated_search",
-    "data",
-    "extract_features",
-    "holdout_split",
-    "inception_module",
-    "iterated_kfold",
-    "lenet5",
-    "mode_name",
-    "ops",
-    "output_layer",
-    "output_units",
-    "pick",
-    "plots",
-    "preprocess_input_for",
-    "pretrained_base",
-    "quick_mode",
-    "record_result",
-    "residual_block",
-    "set_seed",
-    "set_trainable_layers",
-    "setup",
-    "small_inception",
-    "small_resnet",
-    "small_vgg",
-    "smooth_curve",
-    "task_head",
-    "trials_dataframe",
-    "vgg16",
-    "vgg_block",
-    "weight_constraint",
-    "weight_regularizer",
-]
+__all__ = sorted([*_WHERE, *_SUBMODULES])

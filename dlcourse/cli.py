@@ -1,4 +1,4 @@
-"""The command line: ``python -m dlcourse fetch | doctor`` (and later ``run | results``).
+"""The command line: ``python -m dlcourse fetch | doctor | run | results``.
 
 Exit codes, the same for every subcommand, for scripts to rely on:
 
@@ -153,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_fetch_parser(subparsers)
     add_doctor_parser(subparsers)
+    from dlcourse.cli_course import add_results_parser, add_run_parser
+
+    add_run_parser(subparsers)
+    add_results_parser(subparsers)
     return parser
 
 

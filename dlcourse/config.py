@@ -87,7 +87,11 @@ def pick(*, full, quick):
 
 
 def mode_name() -> str:
-    """Returns ``"quick"`` or ``"full"``, the name of the current mode."""
+    """Returns the name of the current mode.
+
+    Returns:
+        ``"quick"`` in quick mode (``DLCOURSE_QUICK=1``), ``"full"`` otherwise.
+    """
     return "quick" if quick_mode() else "full"
 
 
@@ -136,8 +140,12 @@ def set_seed(seed: int = 42, *, deterministic: bool = False) -> int:
 def project_root(start: str | os.PathLike | None = None) -> Path | None:
     """Returns the root of the dlcourse checkout that ``start`` lies in, or ``None``.
 
-    The root is the nearest folder, from ``start`` (default: the current folder) upwards, that
-    holds both ``pyproject.toml`` and the ``dlcourse/`` package.
+    Args:
+        start: where to start looking (default: the current folder).
+
+    Returns:
+        The nearest folder, from ``start`` upwards, that holds both ``pyproject.toml`` and the
+        ``dlcourse/`` package; ``None`` outside a checkout (for instance on Colab).
     """
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):

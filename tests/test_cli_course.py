@@ -1,0 +1,45 @@
+import nbformat
+
+from dlcourse import cli, results
+
+
+def _checkout(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "dlcourse").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "notebooks" / "00_demo.ipynb")
+
+
+def test_run_help_and_usage_errors(tmp_path, monkeypatch, capsys):
+    _checkout(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["run", "--help"]) == 0
+    assert "build/run/<mode>/" in capsys.readouterr().out
+    assert cli.main(["run", "42"]) == 2
+    assert "notebook '42' not found; available notebooks: 00_demo" in capsys.readouterr().out
+    assert cli.main(["run", "--timeout", "0"]) == 2
+    assert cli.main(["run", "--bogus"]) == 2
+
+
+def test_run_executes_and_exit_code(tmp_path, monkeypatch, capsys):
+    _checkout(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["run", "00", "--no-html"]) == 0
+    out = capsys.readouterr().out
+    assert "[1/1] 00_demo ... ok" in out
+    assert not (tmp_path / "build" / "run" / "quick" / "00_demo.html").exists()
+
+
+def test_results_command(tmp_path, monkeypatch, capsys):
+    _checkout(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["results"]) == 1
+    assert "nothing recorded" in capsys.readouterr().out
+    monkeypatch.setenv("DLCOURSE_QUICK", "0")
+    results.record_result("01_imdb", "test accuracy", 0.88, reference="about 88%", unit="%")
+    assert cli.main(["results"]) == 0
+    text = (tmp_path / "RESULTS.md").read_text()
+    assert "| 01_imdb | test accuracy | 88.0% | about 88% |" in text
+    assert cli.main(["results", "--mode", "quick", "--output", str(tmp_path / "q.md")]) == 1
