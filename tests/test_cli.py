@@ -114,9 +114,9 @@ def test_doctor_shows_quick_mode(monkeypatch, capsys):
 def test_python_dash_m_dlcourse_help_in_a_subprocess():
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     result = subprocess.run([sys.executable, "-m", "dlcourse", "--help"], capture_output=True, text=True,
-                            cwd=ROOT, env=env, timeout=120)
+                            cwd=ROOT, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "usage: python -m dlcourse" in result.stdout and "fetch" in result.stdout
     result = subprocess.run([sys.executable, "-m", "dlcourse", "fetch", "nothing"], capture_output=True, text=True,
-                            cwd=ROOT, env=env, timeout=120)
+                            cwd=ROOT, env=env, timeout=300)
     assert result.returncode == 2 and "unknown name(s) nothing" in result.stderr

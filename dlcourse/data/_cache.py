@@ -15,23 +15,10 @@ from pathlib import Path
 
 from dlcourse.config import keras_home
 from dlcourse.data.registry import RemoteFile, Resource, get
-from dlcourse.errors import DataUnavailableError as _DataUnavailableError
-
-
-class DataUnavailableError(_DataUnavailableError):
-    """:class:`dlcourse.errors.DataUnavailableError` whose ``str()`` is its message.
-
-    ``OSError.__str__`` formats ``errno``/``strerror``/``filename`` once ``filename`` is set (even
-    to ``None``), which turns the base class's message into ``[Errno None] None: 'file'``. This
-    subclass (caught by ``except dlcourse.errors.DataUnavailableError``) prints the message.
-    """
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
+from dlcourse.errors import DataUnavailableError
 
 FALLBACK_HOME = Path("/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir()) / ".keras"
 """Where ``keras.utils.get_file`` silently goes when the Keras home is not writable."""
-
 
 
 def fetch_command(name: str) -> str:

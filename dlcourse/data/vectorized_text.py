@@ -1,0 +1,154 @@
+"""Text turned into fixed-width vectors, and back (notebooks 01 and 02).
+
+* :func:`vectorize_texts` runs an adapted ``TextVectorization`` layer (such as
+  :func:`dlcourse.data.multi_hot_vectorizer`'s) over many texts in batches and returns one NumPy
+  array, so that 25,000 IMDB reviews become a ``(25000, 10000)`` float32 matrix (1 GB) without a
+  second, int64 copy of it in memory.
+* :func:`decode_multi_hot` reads a multi-hot vector back as the words it marks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlcourse._validation import _describe, check_int
+
+__all__ = ["FIXED_WIDTH_MODES", "vectorize_texts", "decode_multi_hot"]
+
+FIXED_WIDTH_MODES = ("multi_hot", "count", "tf_idf", "one_hot")
+"""``TextVectorization`` output modes whose output has one column per vocabulary entry."""
+
+
+def _check_vectorizer(vectorizer) -> int:
+    """Checks an adapted fixed-width ``TextVectorization`` layer and returns its output width."""
+    import keras
+
+    if not isinstance(vectorizer, keras.layers.TextVectorization):
+        raise TypeError(
+            "vectorizer must be a keras.layers.TextVectorization, such as multi_hot_vectorizer(texts)'s; "
+            f"received vectorizer of type {type(vectorizer).__name__}"
+        )
+    config = vectorizer.get_config()
+    mode = config.get("output_mode")
+    if mode not in FIXED_WIDTH_MODES:
+        expected = ", ".join(repr(m) for m in FIXED_WIDTH_MODES)
+        raise ValueError(
+            f"vectorizer must have a fixed-width output_mode ({expected}); received output_mode={mode!r}, "
+            "whose rows differ in length"
+        )
+    size = vectorizer.vocabulary_size()
+    if size < 2:
+        raise ValueError(
+            "vectorizer must be adapted to training texts first (vectorizer.adapt(texts)); "
+            f"received a vectorizer with vocabulary_size()={size}"
+        )
+    if config.get("pad_to_max_tokens") and config.get("max_tokens"):
+        return int(config["max_tokens"])
+    return int(size)
+
+
+def _check_text_array(texts) -> np.ndarray:
+    if isinstance(texts, (str, bytes)) or not isinstance(texts, (list, tuple, np.ndarray)):
+        raise TypeError(f"texts must be a list or NumPy array of str; received texts={_describe(texts)}")
+    array = np.asarray(texts, dtype=object)
+    if array.ndim != 1:
+        raise ValueError(f"texts must be one-dimensional (one text per row); received shape {array.shape}")
+    if len(array) == 0:
+        raise ValueError("texts must hold at least one text; received an empty sequence")
+    for i, text in enumerate(array):
+        if not isinstance(text, str):
+            raise TypeError(f"texts must hold str; received texts[{i}]={_describe(text)}")
+    return array
+
+
+def vectorize_texts(vectorizer, texts, *, batch_size=2048, dtype="float32"):
+    """Vectorizes texts with an adapted ``TextVectorization`` layer, batch by batch, into one array.
+
+    Calling the layer on all texts at once works too, but returns int64 for ``multi_hot`` (twice
+    the memory of float32) and holds that whole tensor and its conversion at the same time. This
+    function fills a preallocated array of ``dtype`` one batch at a time instead.
+
+    Args:
+        vectorizer: an adapted ``keras.layers.TextVectorization`` with a fixed-width
+            ``output_mode`` (``"multi_hot"``, ``"count"``, ``"tf_idf"`` or ``"one_hot"``), such as
+            :func:`dlcourse.data.multi_hot_vectorizer`'s.
+        texts: a list or 1-D NumPy array of ``str``.
+        batch_size: texts vectorized per call of the layer.
+        dtype: the NumPy dtype of the result (``"float32"``: what a ``Dense`` layer takes).
+
+    Returns:
+        A NumPy array of shape ``(len(texts), width)``, where ``width`` is the layer's
+        vocabulary size (``max_tokens`` with ``pad_to_max_tokens=True``); row ``i`` is
+        ``vectorizer([texts[i]])``.
+
+    Raises:
+        TypeError: if ``vectorizer`` is not a ``TextVectorization``, ``texts`` is not text,
+            ``batch_size`` is not an int or ``dtype`` is not a NumPy dtype.
+        ValueError: if the vectorizer is not adapted or its output width varies (``"int"``
+            mode), ``texts`` is empty or not 1-D, or ``batch_size < 1``.
+
+    Example:
+
+    >>> vectorizer = multi_hot_vectorizer(["a good film", "a bad film"], max_tokens=10)  # doctest: +SKIP
+    >>> vectorize_texts(vectorizer, ["good film", "bad"]).shape  # doctest: +SKIP
+    (2, 5)
+    """
+    width = _check_vectorizer(vectorizer)
+    texts = _check_text_array(texts)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be a NumPy dtype such as 'float32'; received dtype={_describe(dtype)}") from None
+    out = np.empty((len(texts), width), dtype=dtype)
+    for start in range(0, len(texts), batch_size):
+        batch = texts[start : start + batch_size].tolist()
+        out[start : start + len(batch)] = np.asarray(vectorizer(batch))
+    return out
+
+
+def decode_multi_hot(vector, vocabulary):
+    """Returns the words that a multi-hot (or count) vector marks, in vocabulary order.
+
+    With the vocabulary of a ``TextVectorization`` layer (``vectorizer.get_vocabulary()``) the
+    words come most frequent first, and ``"[UNK]"`` (the vocabulary's first entry) stands for
+    every word outside the vocabulary. The order and the
+    repetitions of the original text are gone: that is what a bag of words forgets.
+
+    Args:
+        vector: a 1-D array of numbers, one per vocabulary entry; every non-zero entry counts.
+        vocabulary: the words, one per entry of ``vector`` (a list, tuple or array of ``str``).
+
+    Returns:
+        A list of ``str``.
+
+    Raises:
+        TypeError: if ``vector`` is not numeric or ``vocabulary`` does not hold strings.
+        ValueError: if ``vector`` is not 1-D or its length differs from the vocabulary's.
+
+    Example:
+
+    >>> decode_multi_hot([0, 1, 0, 1], ["[UNK]", "the", "movie", "good"])
+    ['the', 'good']
+    """
+    if isinstance(vocabulary, (str, bytes)) or not isinstance(vocabulary, (list, tuple, np.ndarray)):
+        raise TypeError(f"vocabulary must be a list of str; received vocabulary={_describe(vocabulary)}")
+    words = [str(word) if isinstance(word, np.str_) else word for word in vocabulary]
+    for i, word in enumerate(words):
+        if not isinstance(word, str):
+            raise TypeError(f"vocabulary must hold str; received vocabulary[{i}]={_describe(word)}")
+    if isinstance(vector, (str, bytes)):
+        raise TypeError(f"vector must be a 1-D array of numbers; received vector={_describe(vector)}")
+    array = np.asarray(vector)
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise TypeError(f"vector must be a 1-D array of numbers; received dtype {array.dtype}")
+    if array.ndim != 1:
+        raise ValueError(
+            f"vector must be 1-D (one text's vector, such as x[0]); received shape {array.shape}"
+        )
+    if len(array) != len(words):
+        raise ValueError(
+            f"vector and vocabulary must have the same length; received len(vector)={len(array)} and "
+            f"len(vocabulary)={len(words)}"
+        )
+    return [words[i] for i in np.flatnonzero(array)]
