@@ -11,8 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-_EPILOG = "exit codes: 0 all good, 1 something missing or failed, 2 usage error"
+from dlcourse.cli import _EPILOG, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
 def add_run_parser(subparsers) -> argparse.ArgumentParser:
