@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import KFold, RepeatedKFold, RepeatedStratifiedKFold, StratifiedKFold
 
+from dlcourse._session import clear_session
 from dlcourse._validation import _describe, check_bool, check_int
 from dlcourse.config import set_seed
 from dlcourse.evaluation.result import HISTORY_COLUMNS, CVResult
@@ -91,7 +92,7 @@ def _run_folds(build_model, x, y, splits, *, k, repeats, epochs, batch_size, see
     previous = None
     for i, (train_idx, val_idx) in enumerate(splits):
         repeat, fold = divmod(i, k)
-        keras.backend.clear_session()
+        clear_session()
         set_seed(seed + i)
         model = build_model()
         _check_model(model, previous)
@@ -135,7 +136,7 @@ def _run_folds(build_model, x, y, splits, *, k, repeats, epochs, batch_size, see
             shown = ", ".join(f"val_{name}={evaluated[name]:.4g}" for name in names)
             print(f"{where}: {shown}")
         del model
-    keras.backend.clear_session()
+    clear_session()
     history = pd.concat(history_frames, ignore_index=True) if history_frames else pd.DataFrame(columns=HISTORY_COLUMNS)
     return CVResult(scores=pd.DataFrame(score_rows), history=history, val_indices=val_indices, k=k, repeats=repeats)
 
@@ -164,6 +165,10 @@ def cross_validate(
     trained on the other folds with ``validation_data`` set to the held-out fold, and then
     evaluated on the held-out fold. Every sample is thus validated exactly once, and the same
     ``seed`` gives the same numbers (on a CPU). Note that the function sets the global seeds.
+
+    To train on several devices, build the model inside a ``tf.distribute`` strategy's scope:
+    either ``build_model`` opens ``with strategy.scope():`` itself, or the whole call runs inside
+    one (the session is then not cleared between folds, since clearing it would leave the scope).
 
     Args:
         build_model: a callable with no arguments returning a new *compiled* ``keras.Model``;

@@ -21,10 +21,10 @@ import os
 import re
 from pathlib import Path
 
-import keras
 import keras_tuner
 import numpy as np
 
+from dlcourse._session import clear_session
 from dlcourse._validation import _describe, check_bool, check_int
 from dlcourse.config import build_dir
 from dlcourse.evaluation import cross_validate
@@ -120,6 +120,19 @@ def check_search_data(x, y, *, k, stratified, epochs, batch_size, verbose):
     return x, y, epochs, batch_size, verbose
 
 
+def check_strategy(distribution_strategy) -> None:
+    """Checks ``distribution_strategy``: ``None`` or a ``tf.distribute.Strategy``."""
+    if distribution_strategy is None:
+        return
+    import tensorflow as tf
+
+    if not isinstance(distribution_strategy, tf.distribute.Strategy):
+        raise TypeError(
+            "distribution_strategy must be None or a tf.distribute.Strategy such as tf.distribute.MirroredStrategy(); "
+            f"received distribution_strategy={_describe(distribution_strategy)}"
+        )
+
+
 def check_project(directory, project_name) -> tuple[Path, str]:
     """Checks ``directory`` (``None``: ``build_dir("tuner")``) and ``project_name``; returns them."""
     if directory is not None and not isinstance(directory, (str, os.PathLike)):
@@ -165,6 +178,10 @@ class CVTuner(keras_tuner.Tuner):
         directory: the folder of the project folders (``None``: ``dlcourse.build_dir("tuner")``).
         project_name: the project folder's name.
         overwrite: delete the project folder first instead of resuming it.
+        distribution_strategy: ``None``, or a ``tf.distribute.Strategy`` (such as
+            ``tf.distribute.MirroredStrategy()`` over the GPUs of one machine) in whose scope each
+            fold's model is built, so that it trains on all the strategy's devices. It does not
+            change what is computed, so it is not part of the fingerprint.
 
     Raises:
         TypeError: if an argument has the wrong type.
@@ -179,7 +196,7 @@ class CVTuner(keras_tuner.Tuner):
     """
 
     def __init__(self, oracle, hypermodel, *, k=3, stratified=False, seed=0, directory=None,
-                 project_name="cv_search", overwrite=False):
+                 project_name="cv_search", overwrite=False, distribution_strategy=None):
         if not isinstance(oracle, keras_tuner.Oracle):
             raise TypeError(
                 "oracle must be a keras_tuner.Oracle such as keras_tuner.oracles.RandomSearchOracle(...); "
@@ -194,6 +211,7 @@ class CVTuner(keras_tuner.Tuner):
         check_bool("stratified", stratified)
         seed = check_seed(seed)
         check_bool("overwrite", overwrite)
+        check_strategy(distribution_strategy)
         directory, project_name = check_project(directory, project_name)
         project_dir = Path(directory) / project_name
         setup = {
@@ -216,7 +234,7 @@ class CVTuner(keras_tuner.Tuner):
             _check_same(project_dir, "setup", stored.get("setup", {}), _jsonable(setup))
         with contextlib.redirect_stdout(io.StringIO()):  # keras-tuner prints "Reloading Tuner from ..."
             super().__init__(oracle, hypermodel, directory=str(directory), project_name=project_name,
-                             overwrite=overwrite)
+                             overwrite=overwrite, distribution_strategy=distribution_strategy)
         self.k = k
         self.stratified = stratified
         self.seed = seed
@@ -261,15 +279,15 @@ class CVTuner(keras_tuner.Tuner):
                 more = f", up to {max(left, 0)} new trial(s) to run (max_trials={self.oracle.max_trials})"
             print(f"Resuming the search in {self.project_dir}: {done} of {len(trials)} trial(s) completed{more}")
         super().search(x, y, epochs=epochs, batch_size=batch_size, verbose=verbose, **fit_kwargs)
-        keras.backend.clear_session()
+        clear_session()
 
     def run_trial(self, trial, x, y, *, epochs=10, batch_size=32, verbose=0, **fit_kwargs):
         """Cross-validates the trial's hyperparameters; returns the metrics for the oracle."""
         hp = trial.hyperparameters
         epochs = int(hp.values.get("tuner/epochs", epochs))
-        keras.backend.clear_session()
+        clear_session()
         result = cross_validate(
-            lambda: self.hypermodel.build(hp), x, y, k=self.k, epochs=epochs, batch_size=batch_size,
+            lambda: self._build_fold_model(hp), x, y, k=self.k, epochs=epochs, batch_size=batch_size,
             stratified=self.stratified, seed=self.seed, fit_kwargs=fit_kwargs or None,
             verbose=2 if verbose == 2 else 0,
         )
@@ -287,6 +305,13 @@ class CVTuner(keras_tuner.Tuner):
             if score not in names:
                 metrics[f"{score}_mean"] = float(result.scores[score].mean())
         return metrics
+
+    def _build_fold_model(self, hp):
+        """Builds one fold's model, inside ``distribution_strategy``'s scope when there is one."""
+        if self.distribution_strategy is None:
+            return self.hypermodel.build(hp)
+        with self.distribution_strategy.scope():
+            return self.hypermodel.build(hp)
 
     def save_model(self, trial_id, model, step=0):
         """Does nothing: a cross-validated trial trains ``k`` models and keeps none."""

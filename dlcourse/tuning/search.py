@@ -8,7 +8,7 @@ import pandas as pd
 
 from dlcourse._validation import _describe, check_bool, check_choice, check_int
 from dlcourse.evaluation.splits import check_seed
-from dlcourse.tuning.cv_tuner import CVTuner, check_project, check_search_data
+from dlcourse.tuning.cv_tuner import CVTuner, check_project, check_search_data, check_strategy
 
 TUNERS = ("random", "bayesian", "hyperband")
 """The ``tuner`` choices of :func:`cross_validated_search`."""
@@ -57,6 +57,7 @@ def cross_validated_search(
     project_name="cv_search",
     overwrite=False,
     verbose=0,
+    distribution_strategy=None,
 ) -> pd.DataFrame:
     """Searches hyperparameters, scoring every trial by the mean of a K-fold cross-validation.
 
@@ -90,6 +91,8 @@ def cross_validated_search(
         overwrite: delete the project folder and start afresh.
         verbose: 0 (silent apart from a line when resuming), 1 (keras-tuner's trial tables) or
             2 (also every epoch and fold).
+        distribution_strategy: ``None``, or a ``tf.distribute.Strategy`` in whose scope every
+            fold's model is built (see :class:`CVTuner`).
 
     Returns:
         The trials as :func:`trials_dataframe` gives them, best first: ``trial_id``, the sampled
@@ -125,9 +128,10 @@ def cross_validated_search(
     seed = check_seed(seed)
     check_project(directory, project_name)
     check_bool("overwrite", overwrite)
+    check_strategy(distribution_strategy)
     oracle = _make_oracle(tuner, objective, max_trials, epochs, seed)
     cv_tuner = CVTuner(oracle, hypermodel, k=k, stratified=stratified, seed=seed, directory=directory,
-                       project_name=project_name, overwrite=overwrite)
+                       project_name=project_name, overwrite=overwrite, distribution_strategy=distribution_strategy)
     cv_tuner.search(x, y, epochs=epochs, batch_size=batch_size, verbose=verbose)
     return trials_dataframe(cv_tuner)
 
