@@ -129,7 +129,9 @@ def run_notebook(path: Path, *, full: bool = False, timeout: int = 3600, html: b
     env = dict(os.environ)
     env[config.QUICK_MODE_ENV] = "0" if full else "1"
     env.setdefault(config.BUILD_DIR_ENV, str(config.build_dir()))
-    env.setdefault("MPLBACKEND", "Agg")
+    # The inline backend puts every figure into the executed copy and its HTML page (Agg, which a
+    # caller's environment may set for tests, would silently drop them).
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ start-up chatter in the outputs
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     memory = _PeakMemory()

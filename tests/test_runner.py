@@ -33,16 +33,21 @@ def test_run_notebooks_quick_mode_records_and_reports(tmp_path, monkeypatch):
         "01_ok": ["import os\nassert os.environ['DLCOURSE_QUICK'] == '1'",
                   "import dlcourse.results as r\nr.record_result('01_ok', 'answer', 42)"],
         "02_bad": ["raise ValueError('boom')"],
+        "03_plot": ["import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])"],
     })
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DLCOURSE_QUICK", "0")  # the runner, not the caller's environment, sets the mode
     out = io.StringIO()
     reports = runner.run_notebooks(stream=out, html=True)
-    assert [(r.notebook, r.ok) for r in reports] == [("01_ok", True), ("02_bad", False)]
+    assert [(r.notebook, r.ok) for r in reports] == [("01_ok", True), ("02_bad", False), ("03_plot", True)]
+    monkeypatch.setenv("MPLBACKEND", "Agg")  # as `make test` sets it; the runner must still keep figures
+    plot = runner.run_notebook(tmp_path / "notebooks" / "03_plot.ipynb", html=False)
+    outputs = nbformat.read(plot.executed_path, as_version=4).cells[0].outputs
+    assert any("image/png" in o.get("data", {}) for o in outputs)
     assert "boom" in reports[1].error
     text = out.getvalue()
-    assert "[1/2] 01_ok ... ok (" in text and "[2/2] 02_bad ... FAILED" in text
-    assert "1 of 2 notebooks ran" in text and "failed: 02_bad" in text
+    assert "[1/3] 01_ok ... ok (" in text and "[2/3] 02_bad ... FAILED" in text
+    assert "2 of 3 notebooks ran" in text and "failed: 02_bad" in text
     executed = nbformat.read(reports[0].executed_path, as_version=4)
     assert executed.cells[1].execution_count == 2
     assert reports[0].executed_path.with_suffix(".html").exists()
