@@ -81,7 +81,13 @@ def cmd_results(args) -> int:
         print(f"results: nothing recorded in {results.results_dir(args.mode)}; run `python -m dlcourse run"
               f"{' --full' if args.mode == 'full' else ''}` first")
         return EXIT_FAILED
+    from dlcourse import runner
+
     root = config.project_root() or Path.cwd()
-    path = results.write_results_markdown(args.output or root / "RESULTS.md", mode=args.mode)
+    try:
+        notebooks = [p.stem for p in runner.find_notebooks()]
+    except FileNotFoundError:
+        notebooks = []
+    path = results.write_results_markdown(args.output or root / "RESULTS.md", mode=args.mode, notebooks=notebooks)
     print(f"results: {len(records)} notebook(s) with metrics, {len(timings)} timed; written to {path}")
     return EXIT_OK

@@ -158,8 +158,17 @@ def load_results(mode: str = "full") -> tuple[dict, dict]:
     return records, timings
 
 
-def results_markdown(mode: str = "full") -> str:
-    """Renders the recorded results of one mode as the ``RESULTS.md`` Markdown table."""
+def results_markdown(mode: str = "full", *, notebooks=()) -> str:
+    """Renders the recorded results of one mode as the ``RESULTS.md`` Markdown table.
+
+    Args:
+        mode: ``"full"`` or ``"quick"``.
+        notebooks: names of every notebook of the course; those with no record are listed as
+            not run in this mode, so that the table never hides a missing run.
+
+    Returns:
+        The Markdown text.
+    """
     records, timings = load_results(mode)
     lines = [
         "# Results",
@@ -171,7 +180,10 @@ def results_markdown(mode: str = "full") -> str:
         "| notebook | metric | ours | reference | wall time | machine | note |",
         "|---|---|---:|---|---:|---|---|",
     ]
-    for notebook in sorted(set(records) | set(timings)):
+    for notebook in sorted(set(records) | set(timings) | set(notebooks)):
+        if notebook not in records and notebook not in timings:
+            lines.append(f"| {notebook} | (not run in {mode} mode yet) | | | | | |")
+            continue
         timing = timings.get(notebook, {})
         wall = f"{timing['seconds']:.0f} s" if timing else "not timed"
         machine = timing.get("machine", "")
@@ -189,8 +201,8 @@ def results_markdown(mode: str = "full") -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_results_markdown(path: str | os.PathLike, *, mode: str = "full") -> Path:
+def write_results_markdown(path: str | os.PathLike, *, mode: str = "full", notebooks=()) -> Path:
     """Writes :func:`results_markdown` to ``path`` and returns the path."""
     path = Path(path)
-    path.write_text(results_markdown(mode))
+    path.write_text(results_markdown(mode, notebooks=notebooks))
     return path

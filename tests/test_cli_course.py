@@ -42,4 +42,5 @@ def test_results_command(tmp_path, monkeypatch, capsys):
     assert cli.main(["results"]) == 0
     text = (tmp_path / "RESULTS.md").read_text()
     assert "| 01_imdb | test accuracy | 88.0% | about 88% |" in text
+    assert "| 00_demo | (not run in full mode yet) |" in text
     assert cli.main(["results", "--mode", "quick", "--output", str(tmp_path / "q.md")]) == 1
