@@ -101,7 +101,9 @@ def seconds_per_image(model, images, *, repeats: int = 3) -> float:
     if not callable(model):
         raise TypeError(f"model must be a callable Keras model; received model of type {type(model).__name__}")
     if not isinstance(images, np.ndarray):
-        raise TypeError(f"images must be a NumPy array holding one batch; received images of type {type(images).__name__}")
+        raise TypeError(
+            f"images must be a NumPy array holding one batch; received images of type {type(images).__name__}"
+        )
     if images.ndim < 1 or len(images) == 0:
         raise ValueError(f"images must hold at least one image; received images with shape {images.shape}")
     repeats = check_int("repeats", repeats, minimum=1)

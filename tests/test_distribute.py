@@ -107,7 +107,9 @@ def mirrored_run():
     done = subprocess.run([sys.executable, "-c", textwrap.dedent(MIRRORED)], env=env, capture_output=True,
                           text=True, timeout=900)
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert done.returncode == 0 and lines, f"the MirroredStrategy script failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    assert done.returncode == 0 and lines, (
+        f"the MirroredStrategy script failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    )
     return json.loads(lines[-1][len("RESULT "):])
 
 

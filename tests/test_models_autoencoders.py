@@ -46,7 +46,9 @@ def test_dense_autoencoder_shapes_names_and_parameter_count():
     assert autoencoder.input_shape == (None, 28, 28) and autoencoder.output_shape == (None, 28, 28)
     assert encoder.output_shape == (None, 16)
     assert decoder.input_shape == (None, 16) and decoder.output_shape == (None, 28, 28)
-    assert [layer.name for layer in encoder.layers] == ["inputs", "flatten", "encoder_hidden_1", "encoder_hidden_2", "code"]
+    assert [layer.name for layer in encoder.layers] == [
+        "inputs", "flatten", "encoder_hidden_1", "encoder_hidden_2", "code",
+    ]
     assert [layer.name for layer in decoder.layers] == [
         "code_input", "decoder_hidden_1", "decoder_hidden_2", "reconstruction", "reshape",
     ]
@@ -64,7 +66,8 @@ def test_dense_autoencoder_is_decoder_of_encoder_and_encoder_output_is_the_code(
     x = np.random.default_rng(0).random((5, 12)).astype("float32")
     codes = encoder.predict(x, verbose=0)
     assert codes.shape == (5, 3)
-    np.testing.assert_allclose(autoencoder.predict(x, verbose=0), decoder.predict(codes, verbose=0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(autoencoder.predict(x, verbose=0), decoder.predict(codes, verbose=0),
+                               rtol=1e-5, atol=1e-6)
     # the three models share their layers: training the autoencoder trains the encoder
     assert encoder in autoencoder.layers and decoder in autoencoder.layers
 

@@ -77,7 +77,9 @@ def other_classes(classes, *, num_classes: int) -> tuple[int, ...]:
         raise ValueError(f"classes must be labels in [0, {num_classes}); received classes={classes!r}")
     rest = tuple(c for c in range(num_classes) if c not in classes)
     if not rest:
-        raise ValueError(f"classes must leave at least one of the {num_classes} classes over; received classes={classes!r}")
+        raise ValueError(
+            f"classes must leave at least one of the {num_classes} classes over; received classes={classes!r}"
+        )
     return rest
 
 

@@ -59,7 +59,8 @@ def imagenet_weights_file(name: str = "mobilenet_v2") -> WeightsFile:
 
 
 def _fetch_command(name: str) -> str:
-    return f"KERAS_HOME=<your cache> python -c \"import keras; keras.applications.{_APPLICATION[name]}(weights='imagenet')\""
+    call = f"keras.applications.{_APPLICATION[name]}(weights='imagenet')"
+    return f'KERAS_HOME=<your cache> python -c "import keras; {call}"'
 
 
 def imagenet_classifier(name: str = "mobilenet_v2", *, weights="imagenet"):

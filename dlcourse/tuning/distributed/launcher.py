@@ -1,35 +1,11 @@
-"""keras-tuner's distributed mode on one machine: a chief and N workers as local processes.
-
-keras-tuner spreads a search over processes with three environment variables and nothing else:
-
-* ``KERASTUNER_TUNER_ID``: ``"chief"`` for the process that runs the oracle, and a distinct id
-  such as ``"tuner0"``, ``"tuner1"`` for each worker;
-* ``KERASTUNER_ORACLE_IP`` and ``KERASTUNER_ORACLE_PORT``: where the chief's oracle listens
-  (a gRPC server) and where the workers reach it.
-
-Every process runs the *same* search script. In the chief, ``tuner.search()`` only serves the
-oracle: it hands out hyperparameters and records results, and returns when the oracle has no
-trial left and every worker has asked for one more. In a worker, ``tuner.search()`` asks the
-chief for a trial, trains it, reports the score, and asks again. All processes share the project
-folder (``directory/project_name``): the chief's oracle writes its state there, the workers their
-checkpoints.
-
-:func:`run_distributed_search` starts such a chief and workers on this machine (on the loopback
-address only), waits for them within a time limit, stops every process it started, and returns
-their exit codes and output. :func:`log_trials` makes a tuner note which trials it runs, and
-:func:`trials_by_tuner` reads those notes back. Across machines, set the three variables by hand
-on each host (see the course README).
-"""
+"""``run_distributed_search``: a chief and N workers of one search script, as local processes."""
 
 from __future__ import annotations
 
 import contextlib
-import ipaddress
-import json
 import numbers
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,97 +16,19 @@ from pathlib import Path
 import pandas as pd
 
 from dlcourse._validation import _describe, check_float, check_int
-
-TUNER_ID_ENV = "KERASTUNER_TUNER_ID"
-"""The variable that gives a process its role: ``"chief"`` or a worker id such as ``"tuner0"``."""
-
-ORACLE_IP_ENV = "KERASTUNER_ORACLE_IP"
-"""The variable with the address of the chief's oracle."""
-
-ORACLE_PORT_ENV = "KERASTUNER_ORACLE_PORT"
-"""The variable with the port of the chief's oracle."""
-
-CHIEF_ID = "chief"
-"""The tuner id of the chief (keras-tuner checks that the id contains ``"chief"``)."""
-
-TRIAL_LOG_PREFIX = "dlcourse_trials_"
-"""The name prefix of the files :func:`log_trials` writes: ``dlcourse_trials_<tuner_id>.jsonl``."""
+from dlcourse.tuning.distributed.env import (
+    CHIEF_ID,
+    ORACLE_IP_ENV,
+    ORACLE_PORT_ENV,
+    TUNER_ID_ENV,
+    _check_port,
+    check_loopback,
+    distributed_env,
+    free_port,
+    worker_ids,
+)
 
 _STOP_WAIT = 5.0  # seconds between SIGTERM and SIGKILL
-
-
-def worker_ids(num_workers: int) -> list[str]:
-    """Returns the worker ids ``["tuner0", "tuner1", ...]`` of ``num_workers`` workers (>= 1)."""
-    num_workers = check_int("num_workers", num_workers, minimum=1)
-    return [f"tuner{i}" for i in range(num_workers)]
-
-
-def check_loopback(host) -> str:
-    """Checks that ``host`` is a loopback address (``127.0.0.1``, ``::1`` or ``localhost``)."""
-    if not isinstance(host, str):
-        raise TypeError(f"host must be a str such as '127.0.0.1'; received host={_describe(host)}")
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise ValueError(
-            "host must be a loopback address such as '127.0.0.1': this launcher starts every process on this "
-            "machine, and the oracle's gRPC server has no authentication, so it should not listen on a network. "
-            f"To spread a search over machines, set the KERASTUNER_* variables on each host; received host={host!r}"
-        )
-    return host
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """Returns a TCP port that is free on ``host`` now (the system picks it).
-
-    Args:
-        host: a loopback address.
-
-    Returns:
-        The port number.
-
-    Raises:
-        TypeError, ValueError: if ``host`` is not a loopback address.
-    """
-    host = check_loopback(host)
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
-def _check_port(port) -> int:
-    return check_int("port", port, minimum=1, maximum=65535)
-
-
-def distributed_env(tuner_id: str, *, port: int, host: str = "127.0.0.1") -> dict[str, str]:
-    """Returns the three environment variables of one process of a distributed search.
-
-    Args:
-        tuner_id: ``"chief"`` or a worker id such as ``"tuner0"``.
-        port: the chief oracle's port.
-        host: the chief oracle's address (a loopback address: the processes run here).
-
-    Returns:
-        ``{"KERASTUNER_TUNER_ID": tuner_id, "KERASTUNER_ORACLE_IP": host,
-        "KERASTUNER_ORACLE_PORT": str(port)}``.
-
-    Raises:
-        TypeError, ValueError: for an empty ``tuner_id``, a port outside 1-65535 or a host that is
-            not a loopback address.
-
-    Example:
-
-    >>> distributed_env("tuner0", port=8000)["KERASTUNER_TUNER_ID"]
-    'tuner0'
-    """
-    if not isinstance(tuner_id, str) or not tuner_id.strip():
-        raise TypeError(f"tuner_id must be a non-empty str such as 'chief' or 'tuner0'; received {_describe(tuner_id)}")
-    port = _check_port(port)
-    host = check_loopback(host)
-    return {TUNER_ID_ENV: tuner_id, ORACLE_IP_ENV: host, ORACLE_PORT_ENV: str(port)}
 
 
 @dataclass(frozen=True)
@@ -422,73 +320,3 @@ def run_distributed_search(
             for tuner_id in ids
         }
     return DistributedRun(host=host, port=port, seconds=seconds, timed_out=timed_out, processes=outcomes)
-
-
-def _check_tuner(tuner):
-    import keras_tuner
-
-    if not isinstance(tuner, keras_tuner.engine.base_tuner.BaseTuner):
-        raise TypeError(
-            f"tuner must be a keras-tuner tuner such as keras_tuner.RandomSearch; received tuner={_describe(tuner)}"
-        )
-    return tuner
-
-
-def log_trials(tuner) -> Path:
-    """Makes ``tuner`` note every trial it starts in ``<project_dir>/dlcourse_trials_<tuner_id>.jsonl``.
-
-    Call it in the search script, before ``tuner.search()``. Each line holds ``tuner_id``,
-    ``trial_id``, the trial's hyperparameter values, the process id and the time. In a
-    distributed search the workers run the trials, so :func:`trials_by_tuner` then tells which
-    worker ran which trial (the chief's oracle keeps the trials, not who ran them).
-
-    Args:
-        tuner: a keras-tuner tuner (``RandomSearch``, ``Hyperband``, :class:`CVTuner`, ...).
-
-    Returns:
-        The path of the file the tuner appends to.
-
-    Raises:
-        TypeError: if ``tuner`` is not a keras-tuner tuner.
-    """
-    tuner = _check_tuner(tuner)
-    path = Path(tuner.project_dir) / f"{TRIAL_LOG_PREFIX}{tuner.tuner_id}.jsonl"
-    begin = tuner.on_trial_begin
-
-    def on_trial_begin(trial):
-        record = {"tuner_id": str(tuner.tuner_id), "trial_id": str(trial.trial_id),
-                  "hyperparameters": trial.hyperparameters.values, "pid": os.getpid(), "time": time.time()}
-        with path.open("a") as handle:
-            handle.write(json.dumps(record, default=str) + "\n")
-        return begin(trial)
-
-    tuner.on_trial_begin = on_trial_begin
-    return path
-
-
-def trials_by_tuner(project_dir) -> dict[str, list[str]]:
-    """Returns which trials each tuner ran, from the notes of :func:`log_trials`.
-
-    Args:
-        project_dir: the search's project folder (``directory/project_name``).
-
-    Returns:
-        ``{tuner_id: [trial_id, ...]}``, the ids in sorted order and each tuner's trials in the
-        order it started them; empty if no tuner logged anything.
-
-    Raises:
-        TypeError: if ``project_dir`` is not a path.
-        ValueError: if the folder does not exist.
-    """
-    if not isinstance(project_dir, (str, os.PathLike)):
-        raise TypeError(f"project_dir must be a folder; received project_dir={_describe(project_dir)}")
-    folder = Path(project_dir)
-    if not folder.is_dir():
-        raise ValueError(f"project_dir must be an existing folder; received project_dir={str(folder)!r}")
-    found = {}
-    for path in sorted(folder.glob(f"{TRIAL_LOG_PREFIX}*.jsonl")):
-        for line in path.read_text().splitlines():
-            if line.strip():
-                record = json.loads(line)
-                found.setdefault(record["tuner_id"], []).append(record["trial_id"])
-    return dict(sorted(found.items()))
