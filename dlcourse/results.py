@@ -141,7 +141,12 @@ def format_value(value: float, unit: str) -> str:
         return f"{100 * value:.1f}%"
     if unit == "$":
         return f"${1000 * value:,.0f}"
-    text = f"{value:,.0f}" if float(value).is_integer() and abs(value) >= 10 else f"{value:.4g}"
+    if abs(value) >= 1e9:
+        text = f"{value:.3g}"  # a variance ratio of 1e64 is not written out digit by digit
+    elif float(value).is_integer() and abs(value) >= 10:
+        text = f"{value:,.0f}"
+    else:
+        text = f"{value:.4g}"
     return f"{text} {unit}".strip()
 
 

@@ -28,7 +28,8 @@ def test_results_markdown_table(monkeypatch):
     assert "| 03_boston | iterated K-fold MAE std | 0.12 | - |  |" in text
 
 
-@pytest.mark.parametrize("value, unit, text", [(0.8812, "%", "88.1%"), (2.61, "$", "$2,610"), (61706, "", "61,706"), (0.1234, "s", "0.1234 s")])
+@pytest.mark.parametrize("value, unit, text", [(0.8812, "%", "88.1%"), (2.61, "$", "$2,610"), (61706, "", "61,706"), (0.1234, "s", "0.1234 s"),
+                                             (138357544, "", "138,357,544"), (2.6881e64, "", "2.69e+64")])
 def test_format_value(value, unit, text):
     assert results.format_value(value, unit) == text
 
