@@ -21,6 +21,7 @@ from dlcourse.data.preprocessing import (
 from dlcourse.data.registry import REGISTRY, Resource
 from dlcourse.data.reuters import ReutersStory, load_reuters_newswires, parse_reuters_sgml, read_reuters_stories
 from dlcourse.data.tabular import BOSTON_FEATURE_NAMES, load_boston_housing
+from dlcourse.data.vectorized_text import decode_multi_hot, vectorize_texts
 
 __all__ = [
     "BOSTON_FEATURE_NAMES",
@@ -35,6 +36,7 @@ __all__ = [
     "Standardization",
     "cache_status",
     "decode_indices",
+    "decode_multi_hot",
     "fetch",
     "load_boston_housing",
     "load_cats_vs_dogs",
@@ -50,4 +52,5 @@ __all__ = [
     "read_reuters_stories",
     "standardize",
     "standardize_review",
+    "vectorize_texts",
 ]
