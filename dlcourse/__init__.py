@@ -28,6 +28,8 @@ _EXPORTS = {
     "environment": ["setup"],
     "errors": ["DataUnavailableError"],
     "evaluation": ["CVResult", "cross_validate", "holdout_split", "iterated_kfold", "smooth_curve"],
+    "initialization": ["StackVariances", "initialization_table", "table_initializer", "variance_through_stack"],
+    "timing": ["epoch_timer"],
     "heads": ["TASKS", "compile_model", "output_layer", "output_units", "task_head"],
     "layers": ["augmentation_block", "weight_constraint", "weight_regularizer"],
     "models": [
