@@ -30,6 +30,7 @@ _EXPORTS = {
     "evaluation": ["CVResult", "cross_validate", "holdout_split", "iterated_kfold", "smooth_curve"],
     "initialization": ["StackVariances", "initialization_table", "table_initializer", "variance_through_stack"],
     "timing": ["epoch_timer"],
+    "training": ["as_dataset", "train", "warmup_cosine"],
     "heads": ["TASKS", "compile_model", "output_layer", "output_units", "task_head"],
     "layers": ["augmentation_block", "weight_constraint", "weight_regularizer"],
     "models": [

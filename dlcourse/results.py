@@ -117,7 +117,23 @@ def record_result(
     return record
 
 
-def record_timing(notebook: str, seconds: float, *, mode: str, ok: bool, peak_memory_mb: float | None = None) -> None:
+def _load_average() -> float | None:
+    """The machine's 1-minute load average (how busy it was when the run ended), if known."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
+def record_timing(
+    notebook: str,
+    seconds: float,
+    *,
+    mode: str,
+    ok: bool,
+    peak_memory_mb: float | None = None,
+    cpu_seconds: float | None = None,
+) -> None:
     """Stores a notebook's wall time with its records (written by the headless runner).
 
     The timing goes into the notebook's own ``<notebook>.json``, so that notebooks run at the same
@@ -129,6 +145,8 @@ def record_timing(notebook: str, seconds: float, *, mode: str, ok: bool, peak_me
         "seconds": round(float(seconds), 1),
         "ok": bool(ok),
         "peak_memory_mb": None if peak_memory_mb is None else round(float(peak_memory_mb)),
+        "cpu_seconds": None if cpu_seconds is None else round(float(cpu_seconds), 1),
+        "load_average": _load_average(),
         "machine": machine_description(),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

@@ -29,6 +29,8 @@ class RunReport:
         peak_memory_mb: the kernel's peak resident memory (with its child processes), if measured.
         executed_path: the executed copy of the notebook.
         error: the error's first line when ``ok`` is false.
+        cpu_seconds: the kernel's CPU time (user + system, its child processes included), if
+            measured; on a busy machine it grows much less than ``seconds``.
     """
 
     notebook: str
@@ -37,6 +39,7 @@ class RunReport:
     peak_memory_mb: float | None
     executed_path: Path
     error: str | None = None
+    cpu_seconds: float | None = None
 
 
 def notebooks_dir() -> Path:
@@ -71,12 +74,17 @@ def find_notebooks(selection=None) -> list[Path]:
     return sorted(chosen)
 
 
-class _PeakMemory:
-    """Samples the resident memory of this process's children (the kernel) in a thread."""
+class _KernelMonitor:
+    """Samples the kernel (this process's children) in a thread: peak resident memory and CPU time.
+
+    CPU time (user + system, summed over the kernel and its own children) is the figure that a
+    busy machine does not inflate much, unlike wall time; both are recorded.
+    """
 
     def __init__(self, interval: float = 0.25):
         self.interval = interval
         self.peak = None
+        self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -94,17 +102,21 @@ class _PeakMemory:
             for child in me.children(recursive=True):
                 try:
                     rss += child.memory_info().rss
+                    times = child.cpu_times()
                 except psutil.Error:  # a child that ended between listing and reading
                     continue
+                self._cpu[child.pid] = times.user + times.system
             if rss:
                 self.peak = max(self.peak or 0, rss)
             self._stop.wait(self.interval)
 
-    def stop(self) -> float | None:
+    def stop(self) -> tuple[float | None, float | None]:
+        """Stops sampling; returns ``(peak memory in MiB, CPU seconds)``, ``None`` where unmeasured."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=2)
-        return None if self.peak is None else self.peak / 2**20
+        peak = None if self.peak is None else self.peak / 2**20
+        return peak, (sum(self._cpu.values()) if self._cpu else None)
 
 
 def run_notebook(path: Path, *, full: bool = False, timeout: int = 3600, html: bool = True) -> RunReport:
@@ -134,7 +146,7 @@ def run_notebook(path: Path, *, full: bool = False, timeout: int = 3600, html: b
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ start-up chatter in the outputs
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
-    memory = _PeakMemory()
+    memory = _KernelMonitor()
     error = None
     start = time.perf_counter()
     memory.start()
@@ -143,7 +155,7 @@ def run_notebook(path: Path, *, full: bool = False, timeout: int = 3600, html: b
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         error = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
     seconds = time.perf_counter() - start
-    peak = memory.stop()
+    peak, cpu_seconds = memory.stop()
     executed = out_dir / path.name
     nbformat.write(nb, executed)
     if html:
@@ -151,8 +163,8 @@ def run_notebook(path: Path, *, full: bool = False, timeout: int = 3600, html: b
 
         body, _ = HTMLExporter().from_notebook_node(nb)
         executed.with_suffix(".html").write_text(body, encoding="utf-8")
-    results.record_timing(path.stem, seconds, mode=mode, ok=error is None, peak_memory_mb=peak)
-    return RunReport(path.stem, error is None, seconds, peak, executed, error)
+    results.record_timing(path.stem, seconds, mode=mode, ok=error is None, peak_memory_mb=peak, cpu_seconds=cpu_seconds)
+    return RunReport(path.stem, error is None, seconds, peak, executed, error, cpu_seconds)
 
 
 def run_notebooks(selection=None, *, full: bool = False, timeout: int = 3600, html: bool = True, stream=None) -> list[RunReport]:
@@ -177,6 +189,7 @@ def run_notebooks(selection=None, *, full: bool = False, timeout: int = 3600, ht
         print(f"[{i}/{len(paths)}] {path.stem} ...", end=" ", file=stream, flush=True)
         report = run_notebook(path, full=full, timeout=timeout, html=html)
         memory = f", peak {report.peak_memory_mb:,.0f} MB" if report.peak_memory_mb else ""
+        memory += f", CPU {report.cpu_seconds:.0f} s" if report.cpu_seconds else ""
         status = "ok" if report.ok else f"FAILED: {report.error}"
         print(f"{status} ({report.seconds:.1f} s{memory})", file=stream, flush=True)
         reports.append(report)

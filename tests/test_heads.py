@@ -191,3 +191,15 @@ def test_compile_model_model_errors():
         compile_model(_model(1), "binary", optimizer=keras.optimizers.SGD(), learning_rate=0.1)
     with pytest.raises(ValueError, match="task must be one of"):
         compile_model(_model(1), "classification")
+
+
+def test_compile_model_steps_per_execution():
+    from dlcourse.models import build_dense
+
+    model = build_dense((4,), "binary", units=(8,))
+    assert compile_model(model, "binary", steps_per_execution=8).steps_per_execution == 8
+    assert compile_model(model, "binary").steps_per_execution == 1
+    with pytest.raises(ValueError, match="steps_per_execution must be >= 1; received steps_per_execution=0"):
+        compile_model(model, "binary", steps_per_execution=0)
+    with pytest.raises(TypeError, match="steps_per_execution must be an int; received steps_per_execution='auto'"):
+        compile_model(model, "binary", steps_per_execution="auto")

@@ -22,7 +22,10 @@ def test_results_markdown_table(monkeypatch):
     monkeypatch.setenv("DLCOURSE_QUICK", "0")
     results.record_result("03_boston", "test MAE", 2.61, reference="about 2.5 ($2,500)", unit="$")
     results.record_result("03_boston", "iterated K-fold MAE std", 0.12)
-    results.record_timing("03_boston", 61.24, mode="full", ok=True, peak_memory_mb=812.4)
+    results.record_timing("03_boston", 61.24, mode="full", ok=True, peak_memory_mb=812.4, cpu_seconds=90.06)
+    _, timings = results.load_results("full")
+    assert timings["03_boston"]["peak_memory_mb"] == 812 and timings["03_boston"]["cpu_seconds"] == 90.1
+    assert timings["03_boston"]["load_average"] is None or timings["03_boston"]["load_average"] >= 0
     text = results.results_markdown("full")
     assert "| 03_boston | test MAE | $2,610 | about 2.5 ($2,500) | 61 s |" in text
     assert "| 03_boston | iterated K-fold MAE std | 0.12 | - |  |" in text

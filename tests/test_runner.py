@@ -53,6 +53,9 @@ def test_run_notebooks_quick_mode_records_and_reports(tmp_path, monkeypatch):
     assert reports[0].executed_path.with_suffix(".html").exists()
     records, timings = results.load_results("quick")
     assert timings["01_ok"]["ok"] is True and timings["02_bad"]["ok"] is False
+    # the kernel's CPU time is measured (it starts Python and imports a package: well above 0)
+    assert 0 < reports[0].cpu_seconds and timings["01_ok"]["cpu_seconds"] == pytest.approx(reports[0].cpu_seconds, abs=0.1)
+    assert reports[0].peak_memory_mb > 10
     assert records["01_ok"]["answer"]["value"] == 42 and "02_bad" not in records
     # the repository's notebook stays clean
     assert not nbformat.read(tmp_path / "notebooks" / "01_ok.ipynb", as_version=4).cells[0].get("outputs")
