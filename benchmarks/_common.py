@@ -27,7 +27,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 def parser(description: str) -> argparse.ArgumentParser:
     """An argument parser with the options every benchmark takes."""
     p = argparse.ArgumentParser(description=description)
-    p.add_argument("--repeats", type=int, default=5, help="interleaved repetitions per candidate (default 5)")
+    p.add_argument("--repeats", type=int, default=7, help="interleaved repetitions per candidate (default 5)")
     p.add_argument("--smoke", action="store_true", help="tiny sizes: check that the script runs, not a measurement")
     return p
 
@@ -135,6 +135,7 @@ def report(name: str, title: str, headers, rows, *, notes=(), extra=None) -> Non
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "headers": list(headers),
         "rows": [[str(c) for c in row] for row in rows],
+        "load_average_at_end": load_average(),
         "notes": list(notes),
         "extra": extra,
     }

@@ -4,8 +4,8 @@ For each builder, the same architecture is also written in plain Keras (layer by
 with ``model.compile``), and the script checks that both have the same parameter count. Both are
 trained on the same data with the same batch size and optimizer; after one warm-up epoch each
 (tracing, memory), they train one epoch in turns (A B B A ...), ``--repeats`` times each. The
-figure is training throughput (samples/s), median over the repetitions, and the ratio
-builder / by hand. Goal: ratio >= 0.98.
+figure is training throughput (samples/s) of the fastest repetition of each (noise on a shared
+machine only slows runs down), and the ratio builder / by hand. Goal: ratio >= 0.98.
 
     python benchmarks/helper_overhead.py            # about 10 minutes on 2 cores
     python benchmarks/helper_overhead.py --smoke    # a few seconds: checks the script
@@ -221,20 +221,23 @@ def main():
             repeats,
         )
         throughput = {label: [len(xs) / s for s in values] for label, values in seconds.items()}
-        ratio = median(throughput["builder"]) / median(throughput["hand"])
+        best = {label: max(values) for label, values in throughput.items()}
         extra[name] = {"seconds": seconds, "samples": len(xs), "parameters": builder_model.count_params()}
-        rows.append((name, f"{builder_model.count_params():,}", f"{median(throughput['builder']):,.0f}",
-                     f"{median(throughput['hand']):,.0f}", f"{ratio:.3f}",
+        rows.append((name, f"{builder_model.count_params():,}", f"{best['builder']:,.0f}", f"{best['hand']:,.0f}",
+                     f"**{best['builder'] / best['hand']:.3f}**",
+                     f"{median(throughput['builder']) / median(throughput['hand']):.3f}",
                      f"{spread(throughput['builder'])} / {spread(throughput['hand'])}"))
         print(rows[-1], flush=True)
         keras.backend.clear_session()
     report(
         "helper_overhead",
         "1. Helper overhead: training throughput, builder vs the same model by hand",
-        ("model", "parameters", "builder (samples/s)", "by hand (samples/s)", "ratio", "range builder / hand"),
+        ("model", "parameters", "builder, best (samples/s)", "by hand, best (samples/s)", "ratio of bests",
+         "ratio of medians", "range builder / hand"),
         rows,
         notes=(f"Batch {BATCH_SIZE}, RMSprop, {repeats} interleaved one-epoch repetitions per model after a warm-up "
-               f"epoch; medians. {n:,} Fashion-MNIST images ({n // 8:,} random {size}x{size} photos for the transfer "
+               "epoch. The ratio of the fastest runs is the figure (as timeit advises: other work on a shared "
+               "machine only ever slows a run down); the ratio of the medians is shown for comparison. {n:,} Fashion-MNIST images ({n // 8:,} random {size}x{size} photos for the transfer "
                "model). Goal: ratio >= 0.98.",),
         extra=extra,
     )

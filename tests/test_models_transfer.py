@@ -307,6 +307,19 @@ def test_extract_features_from_array():
     np.testing.assert_allclose(features[:, 0], np.arange(5))
 
 
+def test_extract_features_runs_the_base_in_inference_mode():
+    inputs = keras.Input((4,))
+    x = keras.layers.Dense(8)(inputs)
+    x = keras.layers.BatchNormalization()(x)
+    x = keras.layers.Dropout(0.5)(x)
+    base = keras.Model(inputs, x)
+    data = np.random.default_rng(0).normal(size=(10, 4)).astype("float32")
+    features, _ = extract_features(base, data, batch_size=4)  # batches of 4, 4 and 2
+    expected = keras.ops.convert_to_numpy(base(data, training=False))  # no dropout, moving BN statistics
+    np.testing.assert_allclose(features, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(extract_features(base, data, batch_size=4)[0], features)  # deterministic
+
+
 def test_extract_features_from_array_pair_with_preprocess():
     images, targets = _images(3)
     before = images.copy()
