@@ -29,7 +29,21 @@ def parser(description: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--repeats", type=int, default=7, help="interleaved repetitions per candidate (default 5)")
     p.add_argument("--smoke", action="store_true", help="tiny sizes: check that the script runs, not a measurement")
+    p.add_argument("--threads", type=int, default=0,
+                   help="TensorFlow threads per op pool (default 0: TensorFlow's choice, one per core); 1 makes "
+                        "timings on a shared machine much steadier, at the cost of speed")
     return p
+
+
+def configure_threads(threads: int) -> None:
+    """Sets TensorFlow's intra- and inter-op thread pools to ``threads`` (0: leave TensorFlow's default).
+
+    Must run before TensorFlow executes any operation."""
+    if threads:
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
 
 
 def machine() -> str:

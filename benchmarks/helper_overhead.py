@@ -8,13 +8,14 @@ figure is training throughput (samples/s) of the fastest repetition of each (noi
 machine only slows runs down), and the ratio builder / by hand. Goal: ratio >= 0.98.
 
     python benchmarks/helper_overhead.py            # about 10 minutes on 2 cores
+    python benchmarks/helper_overhead.py --threads 1   # steadier on a shared machine
     python benchmarks/helper_overhead.py --smoke    # a few seconds: checks the script
 """
 
 from __future__ import annotations
 
 import _common  # noqa: F401  (sets up the import path)
-from _common import interleaved, median, parser, report, spread, timed
+from _common import configure_threads, interleaved, median, parser, report, spread, timed
 
 BATCH_SIZE = 128
 
@@ -112,7 +113,7 @@ def hand_transfer(keras, size):
     base = keras.applications.MobileNetV2(input_shape=(size, size, 3), include_top=False, weights=None)
     base.trainable = False
     inputs = keras.Input((size, size, 3))
-    x = keras.layers.Rescaling(1 / 127.5, offset=-1)(inputs)
+    x = keras.applications.mobilenet_v2.preprocess_input(inputs)  # x / 127.5 - 1, as ops
     x = base(x, training=False)
     x = keras.layers.GlobalAveragePooling2D()(x)
     x = keras.layers.Dropout(0.2)(x)
@@ -132,6 +133,20 @@ def hand_conv_autoencoder(keras):
     return keras.Model(inputs, y)
 
 
+def layer_signature(model):
+    """The model's computation, names left out: each layer's class and configuration, in order
+    (nested models such as a pretrained base expanded)."""
+    signature = []
+    for layer in model.layers:
+        if hasattr(layer, "layers"):  # a nested model
+            signature += layer_signature(layer)
+            continue
+        config = {k: v for k, v in layer.get_config().items() if k not in ("name", "trainable")}
+        config.pop("batch_shape", None)  # the InputLayer's shape is compared through the parameters
+        signature.append((type(layer).__name__, repr(sorted(config.items()))))
+    return [entry for entry in signature if entry[0] != "InputLayer"]
+
+
 # ---------------------------------------------------------------- the pairs
 def pairs(keras, dlcourse, size):
     """name -> (builder model + compile_model, hand model + model.compile, data key)."""
@@ -144,6 +159,9 @@ def pairs(keras, dlcourse, size):
 
     sparse = "sparse_categorical_crossentropy"
     return {
+        "control: by hand vs by hand (textbook convnet)": (
+            lambda: compiled_hand(hand_convnet(keras), sparse),
+            lambda: compiled_hand(hand_convnet(keras), sparse), "image"),
         "build_dense (784-512-10)": (
             lambda: dlcourse.compile_model(dlcourse.build_dense((784,), "multiclass", num_classes=10, units=(512,)),
                                            "multiclass"),
@@ -184,6 +202,7 @@ def pairs(keras, dlcourse, size):
 
 def main():
     args = parser(__doc__.splitlines()[0]).parse_args()
+    configure_threads(args.threads)
     import keras
     import numpy as np
 
@@ -211,6 +230,7 @@ def main():
         if builder_model.count_params() != hand_model.count_params():
             raise RuntimeError(f"{name}: the two models differ: {builder_model.count_params():,} vs "
                                f"{hand_model.count_params():,} parameters")
+        same_layers = layer_signature(builder_model) == layer_signature(hand_model)
         xs, ys = data[key]
         models = {"builder": builder_model, "hand": hand_model}
         for model in models.values():  # warm-up: traces and compiles the training step
@@ -223,7 +243,8 @@ def main():
         throughput = {label: [len(xs) / s for s in values] for label, values in seconds.items()}
         best = {label: max(values) for label, values in throughput.items()}
         extra[name] = {"seconds": seconds, "samples": len(xs), "parameters": builder_model.count_params()}
-        rows.append((name, f"{builder_model.count_params():,}", f"{best['builder']:,.0f}", f"{best['hand']:,.0f}",
+        rows.append((name, f"{builder_model.count_params():,}", "yes" if same_layers else "no",
+                     f"{best['builder']:,.0f}", f"{best['hand']:,.0f}",
                      f"**{best['builder'] / best['hand']:.3f}**",
                      f"{median(throughput['builder']) / median(throughput['hand']):.3f}",
                      f"{spread(throughput['builder'])} / {spread(throughput['hand'])}"))
@@ -232,12 +253,14 @@ def main():
     report(
         "helper_overhead",
         "1. Helper overhead: training throughput, builder vs the same model by hand",
-        ("model", "parameters", "builder, best (samples/s)", "by hand, best (samples/s)", "ratio of bests",
+        ("model", "parameters", "same layers", "builder, best (samples/s)", "by hand, best (samples/s)", "ratio of bests",
          "ratio of medians", "range builder / hand"),
         rows,
-        notes=(f"Batch {BATCH_SIZE}, RMSprop, {repeats} interleaved one-epoch repetitions per model after a warm-up "
+        notes=(f"TensorFlow threads per pool: {args.threads or 'default'}. Batch {BATCH_SIZE}, RMSprop, {repeats} interleaved one-epoch repetitions per model after a warm-up "
                "epoch. The ratio of the fastest runs is the figure (as timeit advises: other work on a shared "
-               "machine only ever slows a run down); the ratio of the medians is shown for comparison. {n:,} Fashion-MNIST images ({n // 8:,} random {size}x{size} photos for the transfer "
+               "machine only ever slows a run down); the ratio of the medians is shown for comparison. 'same layers': the two "
+               "models have the same layers with the same configurations, names aside (so the same computation). The "
+               "control row times two copies of the same hand-written model: its distance from 1 is the noise. {n:,} Fashion-MNIST images ({n // 8:,} random {size}x{size} photos for the transfer "
                "model). Goal: ratio >= 0.98.",),
         extra=extra,
     )
