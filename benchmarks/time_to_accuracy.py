@@ -10,9 +10,10 @@
   RMSprop, batch 512, NumPy arrays. Package recipe: the same model with ``dlcourse.train``
   (defaults), 2 epochs planned.
 
-Both recipes are checked on the test set every quarter of an epoch (the clock stops while it
-checks), and the figure is the training wall time until the first check at or above the
-target, tracing and the first epoch's set-up included. The recipes run in turns (A B B A ...);
+Both recipes train for their whole planned run while the weights are copied every quarter of an
+epoch, with the training time so far (the clock stops while it copies); the copies are scored on
+the test set after training. The figure is the training time until the first copy at or above
+the target, tracing and the first epoch's set-up included. The recipes run in turns (A B B A ...);
 the fastest run of each is compared (other work on a shared machine only slows runs down).
 Goal: the package's recipe in at most half the textbook recipe's time.
 
@@ -36,46 +37,49 @@ FASHION_TARGET, IMDB_TARGET = 0.89, 0.88
 
 
 def time_to_target_callback(keras, x_test, y_test, target, check_every, batch_size):
-    """A callback that checks test accuracy every ``check_every`` steps and at each epoch's end,
-    keeps the training time (checks excluded) and stops training once ``target`` is reached."""
+    """A callback that snapshots the weights every ``check_every`` steps and at each epoch's end,
+    with the training time so far; ``evaluate_snapshots()`` then scores them after training.
+
+    Nothing is evaluated during training (copying 100,000 weights takes well under a
+    millisecond), so the training loop runs as it would without the benchmark."""
     import numpy as np
-
-    import tensorflow as tf
-
-    batches = [x_test[i:i + batch_size] for i in range(0, len(x_test), batch_size)]
 
     class TimeToTarget(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
             self.start, self.excluded, self.steps = time.perf_counter(), 0.0, 0
-            self.reached, self.checks = None, []
-            # A function of our own rather than model.predict: with predict called in the middle
-            # of fit, every run stalled for 5-10 s at the start of its second epoch.
-            self._infer = tf.function(lambda batch: self.model(batch, training=False), reduce_retracing=True)
+            self.reached, self.checks, self._snapshots = None, [], []
 
-        def _check(self):
+        def _snapshot(self):
             pause = time.perf_counter()
-            probs = np.concatenate([np.asarray(self._infer(batch), dtype="float32") for batch in batches])
-            predicted = (probs[:, 0] > 0.5).astype(int) if probs.shape[-1] == 1 else probs.argmax(-1)
-            accuracy = float(np.mean(predicted == y_test))
-            elapsed = pause - self.start - self.excluded
-            self.checks.append((self.steps, round(elapsed, 2), round(accuracy, 4)))
-            if self.reached is None and accuracy >= target:
-                self.reached = elapsed
-                self.model.stop_training = True
+            self._snapshots.append((self.steps, pause - self.start - self.excluded,
+                                    [np.array(w) for w in self.model.get_weights()]))
             self.excluded += time.perf_counter() - pause
 
         def on_train_batch_end(self, batch, logs=None):
             # with steps_per_execution=k, Keras calls this once per k steps, with the last step's index
             self.steps = batch + 1 + self._epoch_offset
-            if (batch + 1) % check_every == 0 and self.reached is None:
-                self._check()
+            if (batch + 1) % check_every == 0:
+                self._snapshot()
 
         def on_epoch_begin(self, epoch, logs=None):
             self._epoch_offset = epoch * self.params["steps"]
 
         def on_epoch_end(self, epoch, logs=None):
-            if self.reached is None and (self.steps - self._epoch_offset) % check_every != 0:
-                self._check()
+            if (self.steps - self._epoch_offset) % check_every != 0:
+                self._snapshot()
+
+        def evaluate_snapshots(self):
+            """Scores every snapshot on the test set; sets ``checks`` and ``reached``."""
+            final = self.model.get_weights()
+            for steps, elapsed, weights in self._snapshots:
+                self.model.set_weights(weights)
+                probs = self.model.predict(x_test, batch_size=batch_size, verbose=0)
+                predicted = (probs[:, 0] > 0.5).astype(int) if probs.shape[-1] == 1 else probs.argmax(-1)
+                accuracy = float(np.mean(predicted == y_test))
+                self.checks.append((steps, round(elapsed, 2), round(accuracy, 4)))
+                if self.reached is None and accuracy >= target:
+                    self.reached = elapsed
+            self.model.set_weights(final)
 
     return TimeToTarget()
 
@@ -108,6 +112,7 @@ def main():
         model = make_model()
         callback = time_to_target_callback(keras, x_test, y_test, target, quarter(steps_per_epoch, multiple), 2048)
         fit(model, callback)
+        callback.evaluate_snapshots()
         keras.mixed_precision.set_global_policy("float32")
         final = callback.checks[-1][2]
         print(f"{name}: reached {callback.reached} s; checks {callback.checks}", flush=True)
@@ -185,10 +190,10 @@ def main():
         "time_to_accuracy",
         "2. Time to accuracy: textbook recipe vs dlcourse.train",
         ("task", "recipe", "target", "time to target, fastest run", "median", "range", "ratio to textbook (fastest)",
-         "accuracy at stop, per run"),
+         "accuracy at the end of the run, per run"),
         rows,
-        notes=(f"{repeats} interleaved runs per recipe. Test accuracy checked every quarter epoch, clock stopped "
-               "during checks; tracing and set-up included. Goal: ratio <= 0.5.",),
+        notes=(f"{repeats} interleaved runs per recipe. Weights copied every quarter epoch (clock stopped), scored "
+               "after training; tracing and set-up included. Goal: ratio <= 0.5.",),
         extra=extra,
     )
 
