@@ -30,8 +30,8 @@ def parser(description: str) -> argparse.ArgumentParser:
     p.add_argument("--repeats", type=int, default=7, help="interleaved repetitions per candidate (default 5)")
     p.add_argument("--smoke", action="store_true", help="tiny sizes: check that the script runs, not a measurement")
     p.add_argument("--threads", type=int, default=0,
-                   help="TensorFlow threads per op pool (default 0: TensorFlow's choice, one per core); 1 makes "
-                        "timings on a shared machine much steadier, at the cost of speed")
+                   help="TensorFlow threads per op pool (default 0: TensorFlow's choice, one per core); 1 takes the "
+                        "scheduling between threads out of a comparison, at the cost of speed")
     return p
 
 

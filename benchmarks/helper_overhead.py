@@ -8,7 +8,7 @@ figure is training throughput (samples/s) of the fastest repetition of each (noi
 machine only slows runs down), and the ratio builder / by hand. Goal: ratio >= 0.98.
 
     python benchmarks/helper_overhead.py            # about 10 minutes on 2 cores
-    python benchmarks/helper_overhead.py --threads 1   # steadier on a shared machine
+    python benchmarks/helper_overhead.py --threads 1   # one TensorFlow thread per pool (BENCHMARKS.md)
     python benchmarks/helper_overhead.py --smoke    # a few seconds: checks the script
 """
 
