@@ -1,4 +1,4 @@
-"""The package's training recipe: reach a given accuracy in less time than the textbook recipe.
+"""The package's training recipe: Adam with warm-up and cosine decay, larger batches, tf.data.
 
 The notebooks teach the textbook's recipe (RMSprop at its default rate, a fixed batch size,
 NumPy arrays handed to ``fit``), because that is what the book explains and what its figures
@@ -15,7 +15,8 @@ come from. :func:`train` is what the package recommends once the ideas are under
   (:func:`as_dataset`).
 
 ``benchmarks/time_to_accuracy.py`` measures both recipes on Fashion-MNIST and IMDB; the figures
-are in ``BENCHMARKS.md``.
+are in ``BENCHMARKS.md`` (on a 2-core CPU: 89% on Fashion-MNIST in 0.67 of the textbook recipe's
+time, ending at 89.8% instead of 89.2%; on IMDB the run is too short for a difference).
 """
 
 from __future__ import annotations
