@@ -8,7 +8,7 @@ Options: the textbook's batch 64 with NumPy arrays, batch 128 and 256 through ``
 ``mixed_bfloat16`` policy. Speed per epoch only: how many epochs each needs is another matter
 (``time_to_accuracy.py``).
 
-    python benchmarks/epoch_cost.py            # about 3 minutes on 2 cores
+    python benchmarks/epoch_cost.py            # about 5 minutes on 2 cores
     python benchmarks/epoch_cost.py --smoke
 """
 

@@ -7,7 +7,7 @@ trained on the same data with the same batch size and optimizer; after one warm-
 figure is training throughput (samples/s) of the fastest repetition of each (noise on a shared
 machine only slows runs down), and the ratio builder / by hand. Goal: ratio >= 0.98.
 
-    python benchmarks/helper_overhead.py            # about 10 minutes on 2 cores
+    python benchmarks/helper_overhead.py            # about 9 minutes on 2 cores (12 with --threads 1)
     python benchmarks/helper_overhead.py --threads 1   # one TensorFlow thread per pool (BENCHMARKS.md)
     python benchmarks/helper_overhead.py --smoke    # a few seconds: checks the script
 """

@@ -13,7 +13,7 @@ epoch 1). Then training the textbook convnet of notebook 09 on each pipeline wit
 loop that times how long each step blocks on ``next(iterator)`` (waiting for input) against the
 whole step: the "input wait" share per epoch. Goal: after the first epoch, no waiting.
 
-    python benchmarks/input_pipeline.py            # about 6 minutes on 2 cores
+    python benchmarks/input_pipeline.py            # about 2 minutes on 2 cores
     python benchmarks/input_pipeline.py --smoke
 """
 

@@ -11,7 +11,7 @@ plain ``keras_tuner.RandomSearch`` over the same hypermodel. Growth per fold or 
 slope of a least-squares line through the readings after the first (which includes one-time
 allocations). Goal: flat, no growth across folds or trials.
 
-    python benchmarks/kfold_tuning.py            # about 8 minutes on 2 cores
+    python benchmarks/kfold_tuning.py            # about 7 minutes on 2 cores
     python benchmarks/kfold_tuning.py --smoke
 """
 

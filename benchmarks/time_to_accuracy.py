@@ -17,11 +17,11 @@ the target, tracing and the first epoch's set-up included. The recipes run in tu
 the fastest run of each is compared (other work on a shared machine only slows runs down).
 Goal: the package's recipe in at most half the textbook recipe's time.
 
-With ``--bf16`` the package recipe also runs under Keras's ``mixed_bfloat16`` policy: about twice
-the throughput on CPUs with AVX512-BF16 or AMX (this machine has them), but much slower on CPUs
-without, so it is an option and not a default.
+With ``--bf16`` the package recipe also runs under Keras's ``mixed_bfloat16`` policy, which is
+about twice as fast per epoch on this CPU (it has AVX512-BF16; ``epoch_cost.py``) and not
+measured on CPUs without bfloat16 instructions, so it is an option and not a default.
 
-    python benchmarks/time_to_accuracy.py --bf16     # about 12 minutes on 2 cores
+    python benchmarks/time_to_accuracy.py            # about 6 minutes on 2 cores
     python benchmarks/time_to_accuracy.py --smoke
 """
 
@@ -119,7 +119,7 @@ def main():
         extra.setdefault(name, []).append({"reached": callback.reached, "checks": callback.checks})
         return callback.reached if callback.reached is not None else float("inf"), final
 
-    def compare(task, candidates, target, reference_epochs):
+    def compare(task, candidates, target):
         results = {name: [] for name in candidates}
         for round_ in range(repeats):
             names = list(candidates) if round_ % 2 == 0 else list(candidates)[::-1]
@@ -160,7 +160,7 @@ def main():
             candidates["dlcourse.train + mixed_bfloat16"] = lambda: run(
                 "fashion dlcourse.train bf16", convnet, package, math.ceil(len(x) / 128), 16, xt, yt, target,
                 policy="mixed_bfloat16")
-        compare("Fashion-MNIST convnet", candidates, target, textbook_epochs)
+        compare("Fashion-MNIST convnet", candidates, target)
 
     if args.only in (None, "imdb"):
         n = 2000 if args.smoke else None
@@ -184,7 +184,7 @@ def main():
             "textbook": lambda: run("imdb textbook", dense, textbook, math.ceil(len(x) / 512), 1, xt, yt, target),
             "dlcourse.train": lambda: run("imdb dlcourse.train", dense, package, math.ceil(len(x) / 128), 16, xt, yt,
                                           target),
-        }, target, 4)
+        }, target)
 
     report(
         "time_to_accuracy",

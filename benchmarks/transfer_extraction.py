@@ -9,7 +9,7 @@ Part 2: notebook 10's scenario (3) against scenario (2) for the same number of e
 "extract once" runs the base over the images a single time and trains a small classifier on the
 features; the frozen-base model runs the base again in every epoch.
 
-    python benchmarks/transfer_extraction.py            # about 5 minutes on 2 cores
+    python benchmarks/transfer_extraction.py            # about 4 minutes on 2 cores
     python benchmarks/transfer_extraction.py --smoke
 """
 

@@ -242,8 +242,9 @@ def compile_model(
         loss: a loss replacing the task's default, e.g. ``"binary_crossentropy"`` for
             ``"regression_unit"`` (``None``: the default).
         steps_per_execution: training steps run per call into TensorFlow's compiled function
-            (Keras's ``compile`` option). Values such as 16 remove most of the per-step Python
-            overhead of small models on a CPU; callbacks then see batches in groups.
+            (Keras's ``compile`` option). Values such as 16 pay the per-step Python overhead once
+            per group of steps, which matters for small models; callbacks then see batches in
+            groups. The numbers computed do not change.
 
     Returns:
         The same model, compiled.

@@ -203,3 +203,19 @@ def test_compile_model_steps_per_execution():
         compile_model(model, "binary", steps_per_execution=0)
     with pytest.raises(TypeError, match="steps_per_execution must be an int; received steps_per_execution='auto'"):
         compile_model(model, "binary", steps_per_execution="auto")
+
+
+def test_steps_per_execution_does_not_change_the_numbers():
+    import dlcourse
+    from dlcourse.models import build_dense
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(96, 4)).astype("float32"), rng.integers(0, 2, size=96).astype("float32")
+    weights = []
+    for steps in (1, 4):
+        dlcourse.set_seed(0)
+        model = compile_model(build_dense((4,), "binary", units=(8,)), "binary", steps_per_execution=steps)
+        model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+        weights.append(model.get_weights())
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
