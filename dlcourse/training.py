@@ -11,8 +11,8 @@ come from. :func:`train` is what the package recommends once the ideas are under
 * **a larger batch** (128) and **several steps per call** (``steps_per_execution=16``): fewer
   steps per epoch, and the Python overhead of each step paid once per 16 steps;
 * **a tf.data pipeline**: the arrays are sliced once into a dataset that is shuffled each
-  epoch, batched and prefetched, so that the next batch is ready when a step ends
-  (:func:`as_dataset`).
+  epoch and batched (:func:`as_dataset`), which costs less per epoch than Keras's handling of
+  arrays.
 
 ``benchmarks/time_to_accuracy.py`` measures both recipes on Fashion-MNIST and IMDB; the figures
 are in ``BENCHMARKS.md`` (on a 2-core CPU: 89% on Fashion-MNIST in 0.67 of the textbook recipe's
@@ -84,14 +84,25 @@ def _check_arrays(x, y, argname: str):
         raise ValueError(f"{argname} must hold at least one sample; received x of shape {x.shape}")
 
 
-def as_dataset(x, y=None, *, batch_size: int = 32, shuffle: bool = False, seed: int = 0):
-    """Turns NumPy arrays into a batched, prefetched ``tf.data.Dataset``.
+_SMALL_BYTES = 32 * 2**20
+"""Arrays up to this size are shuffled as samples by :func:`as_dataset`; larger ones by index."""
 
-    Without ``shuffle`` the arrays are sliced into batches in order. With ``shuffle`` the sample
-    *indices* are reshuffled at every epoch (a full shuffle, with a buffer of integers rather
-    than of samples) and each batch is gathered from the arrays in one operation, as Keras does
-    for arrays passed to ``fit``. The last batch may be smaller. Batches are prefetched
-    (``tf.data.AUTOTUNE``), so that the next one is ready when a training step ends.
+
+def as_dataset(x, y=None, *, batch_size: int = 32, shuffle: bool = False, seed: int = 0):
+    """Turns NumPy arrays into a batched ``tf.data.Dataset``, reshuffled each epoch if asked.
+
+    Floating-point arrays are cast to Keras's float type (``keras.config.floatx()``, float32 by
+    default), as Keras does for arrays passed to ``fit``. Without ``shuffle`` the arrays are
+    sliced into batches in order. With ``shuffle`` the samples are fully reshuffled at every
+    epoch (from ``seed``): arrays of up to 32 MiB together are shuffled as samples, which costs
+    the least per epoch; larger arrays are shuffled by *index* (a buffer of integers rather than
+    of copies of the samples), each batch gathered from the arrays in one operation and
+    prefetched (``tf.data.AUTOTUNE``) so that it is ready when a training step ends. The last
+    batch may be smaller.
+
+    Made for ``fit``: Keras's own handling of arrays builds a more general pipeline whose setup
+    at every epoch costs about 10 ms, which dominates the epochs of small datasets
+    (``benchmarks/epoch_cost.py``).
 
     Args:
         x: a NumPy array of inputs (first axis: samples).
@@ -117,14 +128,25 @@ def as_dataset(x, y=None, *, batch_size: int = 32, shuffle: bool = False, seed: 
     batch_size = check_int("batch_size", batch_size, minimum=1)
     check_bool("shuffle", shuffle)
     seed = check_int("seed", seed, minimum=0)
+    import keras
     import tensorflow as tf
 
+    floatx = keras.config.floatx()
+    arrays = tuple(
+        a.astype(floatx) if np.issubdtype(a.dtype, np.floating) and a.dtype != floatx else a
+        for a in ((x,) if y is None else (x, y))
+    )
+    structure = arrays[0] if y is None else arrays
+    if sum(a.nbytes for a in arrays) <= _SMALL_BYTES:
+        ds = tf.data.Dataset.from_tensor_slices(structure)
+        if shuffle:
+            ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+        return ds.batch(batch_size)
     if not shuffle:
-        ds = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y)).batch(batch_size)
-        return ds.prefetch(tf.data.AUTOTUNE)
+        return tf.data.Dataset.from_tensor_slices(structure).batch(batch_size).prefetch(tf.data.AUTOTUNE)
     # Shuffle the indices, not the samples: the shuffle buffer then holds integers instead of
     # copies of the images, and each batch is gathered from the arrays in one operation.
-    tensors = tuple(tf.convert_to_tensor(a) for a in ((x,) if y is None else (x, y)))
+    tensors = tuple(tf.convert_to_tensor(a) for a in arrays)
 
     def gather(indices):
         batch = tuple(tf.gather(t, indices) for t in tensors)

@@ -94,6 +94,30 @@ def test_kfold_builds_a_fresh_model_per_fold(kfold_run):
         assert not all(np.allclose(a, b) for a, b in zip(previous_end, start))
 
 
+def test_kfold_trains_as_fit_on_the_arrays_does():
+    """The folds go to fit as tf.data pipelines: the same training as the arrays themselves."""
+    x, y = _regression_data()
+    x64 = x.astype("float64")  # cast to float32 as Keras casts arrays
+    result = cross_validate(_build_regression, x64, y, k=2, epochs=3, batch_size=8, shuffle=False, seed=5,
+                            fit_kwargs={"shuffle": False})
+    for i, (train_idx, val_idx) in enumerate(KFold(2).split(x)):
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(5 + i)
+        model = _build_regression()
+        model.fit(x64[train_idx], y[train_idx], epochs=3, batch_size=8, shuffle=False, verbose=0)
+        expected = model.evaluate(x64[val_idx], y[val_idx], batch_size=8, verbose=0, return_dict=True)
+        assert result.scores["val_mae"][i] == pytest.approx(expected["mae"], rel=1e-5)
+        assert result.scores["val_loss"][i] == pytest.approx(expected["loss"], rel=1e-5)
+
+
+def test_kfold_reshuffles_the_training_folds_by_default():
+    x, y = _regression_data()
+    runs = [cross_validate(_build_regression, x, y, k=2, epochs=3, batch_size=4, seed=5, fit_kwargs=kwargs)
+            for kwargs in (None, None, {"shuffle": False})]
+    pd.testing.assert_frame_equal(runs[0].scores, runs[1].scores)  # same seed, same numbers
+    assert not np.allclose(runs[0].scores["val_mae"], runs[2].scores["val_mae"])  # the order matters
+
+
 def test_kfold_tables(kfold_run):
     result, _, _ = kfold_run
     assert isinstance(result, CVResult)
@@ -373,6 +397,8 @@ def _same_model():
         ({"fit_kwargs": {"epochs": 3}}, ValueError, r"fit_kwargs must not set epochs.*received fit_kwargs keys \['epochs'\]"),
         ({"fit_kwargs": {"validation_split": 0.2}}, ValueError, "fit_kwargs must not set validation_split"),
         ({"fit_kwargs": [1]}, TypeError, "fit_kwargs must be a dict"),
+        ({"fit_kwargs": {"sample_weight": np.ones(N)}}, ValueError, "fit_kwargs must not set sample_weight"),
+        ({"fit_kwargs": {"shuffle": "no"}}, TypeError, r"fit_kwargs\['shuffle'\] must be a bool; received"),
         ({"stratified": True}, ValueError, "stratified=True needs class labels .* received y whose values look 'continuous'"),
         ({"cv": 3}, TypeError, "cv must be None or a scikit-learn splitter"),
         ({"cv": KFold(2), "stratified": True}, ValueError, "stratified=True cannot be combined with cv"),

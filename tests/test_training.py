@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import dlcourse
+from dlcourse import training
 from dlcourse.training import as_dataset, train, warmup_cosine
 
 
@@ -46,7 +47,9 @@ def test_as_dataset_batches_and_keeps_pairs_together():
     assert [int(b.shape[0]) for b in as_dataset(x, batch_size=6)] == [6, 4]  # inputs only
 
 
-def test_as_dataset_shuffles_every_epoch_reproducibly():
+@pytest.mark.parametrize("small_bytes", [2**20, 0], ids=["samples", "indices"])
+def test_as_dataset_shuffles_every_epoch_reproducibly(monkeypatch, small_bytes):
+    monkeypatch.setattr(training, "_SMALL_BYTES", small_bytes)  # both ways of shuffling
     x = np.arange(64)
     ds = as_dataset(x, batch_size=64, shuffle=True, seed=3)
     first, second = [next(iter(ds)).numpy() for _ in range(2)]
@@ -54,6 +57,16 @@ def test_as_dataset_shuffles_every_epoch_reproducibly():
     assert not np.array_equal(first, second) and not np.array_equal(first, x)  # a new order each epoch
     again = next(iter(as_dataset(x, batch_size=64, shuffle=True, seed=3))).numpy()
     assert np.array_equal(first, again)  # same seed, same first order
+
+
+@pytest.mark.parametrize("small_bytes", [2**20, 0], ids=["samples", "indices"])
+def test_as_dataset_casts_floats_to_floatx_and_keeps_integers(monkeypatch, small_bytes):
+    monkeypatch.setattr(training, "_SMALL_BYTES", small_bytes)
+    x, y = np.linspace(0, 1, 12).reshape(6, 2), np.arange(6)  # float64 inputs, int64 labels
+    xb, yb = next(iter(as_dataset(x, y, batch_size=6, shuffle=True)))
+    assert xb.dtype.name == "float32" and yb.dtype.name == "int64"
+    order = yb.numpy()
+    np.testing.assert_allclose(xb.numpy(), x[order].astype("float32"))  # pairs kept together
 
 
 @pytest.mark.parametrize("args, kwargs, error, match", [

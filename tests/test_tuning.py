@@ -102,6 +102,19 @@ def test_convnet_hypermodel_builds_what_it_sampled():
     assert model.compiled and model.output_shape == (None, 3)
 
 
+@pytest.mark.parametrize("make", [
+    lambda spe: DenseHyperModel((4,), "regression", steps_per_execution=spe),
+    lambda spe: ConvnetHyperModel((8, 8, 1), "binary", num_blocks=1, steps_per_execution=spe),
+], ids=["dense", "convnet"])
+def test_hypermodels_pass_steps_per_execution_to_compile(make):
+    hp = keras_tuner.HyperParameters()
+    assert make(1).build(hp).steps_per_execution == 1
+    hypermodel = make(8)
+    assert hypermodel.build(hp).steps_per_execution == 8
+    assert "steps_per_execution" not in hypermodel.hyperparameter_names  # fixed, not searched
+    assert hypermodel.get_config()["steps_per_execution"] == 8
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
@@ -120,6 +133,8 @@ def test_convnet_hypermodel_builds_what_it_sampled():
         ({"input_shape": "4"}, TypeError, "input_shape must be a tuple of ints"),
         ({"batch_norm": 1}, TypeError, "batch_norm must be a bool"),
         ({"metrics": "mae"}, TypeError, "metrics must be a list of metrics"),
+        ({"steps_per_execution": 0}, ValueError, "steps_per_execution must be >= 1; received steps_per_execution=0"),
+        ({"steps_per_execution": 2.0}, TypeError, "steps_per_execution must be an int"),
     ],
 )
 def test_dense_hypermodel_validation(kwargs, error, message):
@@ -138,6 +153,7 @@ def test_dense_hypermodel_validation(kwargs, error, message):
         ({"top": "mean"}, ValueError, "top must be one of"),
         ({"augmentation": 3}, TypeError, "augmentation must be None, 'default' or a Keras layer"),
         ({"rescale": "1/255"}, TypeError, "rescale must be None or a number"),
+        ({"steps_per_execution": -1}, ValueError, "steps_per_execution must be >= 1; received steps_per_execution=-1"),
     ],
 )
 def test_convnet_hypermodel_validation(kwargs, error, message):
