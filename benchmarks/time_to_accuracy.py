@@ -17,9 +17,9 @@ the target, tracing and the first epoch's set-up included. The recipes run in tu
 the fastest run of each is compared (other work on a shared machine only slows runs down).
 Goal: the package's recipe in at most half the textbook recipe's time.
 
-With ``--bf16`` the package recipe also runs under Keras's ``mixed_bfloat16`` policy, which is
-about twice as fast per epoch on this CPU (it has AVX512-BF16; ``epoch_cost.py``) and not
-measured on CPUs without bfloat16 instructions, so it is an option and not a default.
+With ``--policy`` the package recipe also runs under the mixed-precision policy that
+``dlcourse.recommended_policy()`` names for the machine (``mixed_bfloat16`` on a CPU with
+bfloat16 instructions; nothing is added where it names ``float32``).
 
     python benchmarks/time_to_accuracy.py            # about 6 minutes on 2 cores
     python benchmarks/time_to_accuracy.py --smoke
@@ -92,7 +92,8 @@ def quarter(steps_per_epoch, multiple):
 def main():
     p = parser(__doc__.splitlines()[0])
     p.set_defaults(repeats=2)
-    p.add_argument("--bf16", action="store_true", help="also run the package recipe under mixed_bfloat16")
+    p.add_argument("--policy", action="store_true",
+                   help="also run the package recipe under dlcourse.recommended_policy() (unless that is float32)")
     p.add_argument("--only", choices=("fashion", "imdb"), help="run one of the two tasks")
     args = p.parse_args()
     import keras
@@ -104,12 +105,16 @@ def main():
 
     repeats = 1 if args.smoke else args.repeats
     rows, extra = [], {}
+    policy = dlcourse.recommended_policy() if args.policy else "float32"
+    with_policy = f"dlcourse.train + {policy}"
 
     def run(name, make_model, fit, steps_per_epoch, multiple, x_test, y_test, target, policy="float32"):
+        keras.backend.clear_session()  # first: it resets the global dtype policy to float32
         keras.mixed_precision.set_global_policy(policy)
-        keras.backend.clear_session()
         dlcourse.set_seed(0)
         model = make_model()
+        if model.dtype_policy.name != policy:
+            raise SystemExit(f"{name}: the model was built under {model.dtype_policy.name}, not {policy}")
         callback = time_to_target_callback(keras, x_test, y_test, target, quarter(steps_per_epoch, multiple), 2048)
         fit(model, callback)
         callback.evaluate_snapshots()
@@ -156,10 +161,9 @@ def main():
             "dlcourse.train": lambda: run("fashion dlcourse.train", convnet, package, math.ceil(len(x) / 128), 16,
                                           xt, yt, target),
         }
-        if args.bf16:
-            candidates["dlcourse.train + mixed_bfloat16"] = lambda: run(
-                "fashion dlcourse.train bf16", convnet, package, math.ceil(len(x) / 128), 16, xt, yt, target,
-                policy="mixed_bfloat16")
+        if policy != "float32":
+            candidates[with_policy] = lambda: run(f"fashion {with_policy}", convnet, package, math.ceil(len(x) / 128),
+                                                  16, xt, yt, target, policy=policy)
         compare("Fashion-MNIST convnet", candidates, target)
 
     if args.only in (None, "imdb"):
@@ -180,11 +184,15 @@ def main():
         def package(model, callback):
             dlcourse.train(model, "binary", x, y, epochs=2, callbacks=[callback], verbose=0)
 
-        compare("IMDB dense", {
+        candidates = {
             "textbook": lambda: run("imdb textbook", dense, textbook, math.ceil(len(x) / 512), 1, xt, yt, target),
             "dlcourse.train": lambda: run("imdb dlcourse.train", dense, package, math.ceil(len(x) / 128), 16, xt, yt,
                                           target),
-        }, target)
+        }
+        if policy != "float32":
+            candidates[with_policy] = lambda: run(f"imdb {with_policy}", dense, package, math.ceil(len(x) / 128), 16,
+                                                  xt, yt, target, policy=policy)
+        compare("IMDB dense", candidates, target)
 
     report(
         "time_to_accuracy",

@@ -12,7 +12,10 @@ One import gives a student the course's tools::
   (:func:`lenet5`, :func:`alexnet`, :func:`vgg16`, :func:`inception_module`,
   :func:`residual_block`, ...), and :func:`compile_model` with the task table :data:`TASKS`
 * evaluation and tuning: :func:`holdout_split`, :func:`cross_validate`, :func:`iterated_kfold`,
-  :func:`smooth_curve`, :class:`DenseHyperModel`, :func:`cross_validated_search`
+  :func:`smooth_curve`, :class:`DenseHyperModel`, :func:`cross_validated_search`; the leakage
+  demonstrations (:func:`find_duplicates`, :func:`sort_by_class`, ...)
+* training faster: :func:`train` (the package's recipe), :func:`as_dataset`,
+  :func:`recommended_policy` (mixed precision where the hardware has it)
 * data: :mod:`dlcourse.data` (loaders over the Keras cache; :func:`dlcourse.data.fetch`)
 * NumPy reference ops (:mod:`dlcourse.ops`) and plots (:mod:`dlcourse.plots`)
 
@@ -29,6 +32,8 @@ _EXPORTS = {
     "errors": ["DataUnavailableError"],
     "evaluation": ["CVResult", "cross_validate", "holdout_split", "iterated_kfold", "smooth_curve"],
     "initialization": ["StackVariances", "initialization_table", "table_initializer", "variance_through_stack"],
+    "leakage": ["add_duplicates", "drop_duplicates", "find_duplicates", "sliding_windows", "sort_by_class"],
+    "precision": ["POLICIES", "recommended_policy"],
     "timing": ["epoch_timer"],
     "training": ["as_dataset", "train", "warmup_cosine"],
     "heads": ["TASKS", "compile_model", "output_layer", "output_units", "task_head"],

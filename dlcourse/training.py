@@ -102,7 +102,7 @@ def as_dataset(x, y=None, *, batch_size: int = 32, shuffle: bool = False, seed: 
 
     Made for ``fit``: Keras's own handling of arrays builds a more general pipeline whose setup
     at every epoch costs about 10 ms, which dominates the epochs of small datasets
-    (``benchmarks/epoch_cost.py``).
+    (``benchmarks/small_data_kfold.py``).
 
     Args:
         x: a NumPy array of inputs (first axis: samples).

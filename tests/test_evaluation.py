@@ -110,6 +110,25 @@ def test_kfold_trains_as_fit_on_the_arrays_does():
         assert result.scores["val_loss"][i] == pytest.approx(expected["loss"], rel=1e-5)
 
 
+def test_kfold_keeps_the_global_dtype_policy():
+    """keras.backend.clear_session() resets the policy; the folds must still use the user's."""
+    x, y = _regression_data()
+    policies = []
+
+    def build():
+        model = _build_regression()
+        policies.append(model.dtype_policy.name)
+        return model
+
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        cross_validate(build, x, y, k=2, epochs=1, batch_size=8)
+        assert policies == ["mixed_bfloat16", "mixed_bfloat16"]
+        assert keras.mixed_precision.global_policy().name == "mixed_bfloat16"
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
 def test_kfold_reshuffles_the_training_folds_by_default():
     x, y = _regression_data()
     runs = [cross_validate(_build_regression, x, y, k=2, epochs=3, batch_size=4, seed=5, fit_kwargs=kwargs)
