@@ -14,7 +14,7 @@ It prints the time per epoch (the fastest of ``--repeats`` runs, and the median)
 validation MAE of each way; the two ``cross_validate`` rows must agree to the last digit (steps per
 execution changes no number), the array rows differ from them only by the shuffling order.
 
-    python benchmarks/small_data_kfold.py            # about 3 minutes on 2 cores
+    python benchmarks/small_data_kfold.py            # about 5 minutes on 2 cores
     python benchmarks/small_data_kfold.py --smoke
 """
 

@@ -21,7 +21,7 @@ With ``--policy`` the package recipe also runs under the mixed-precision policy 
 ``dlcourse.recommended_policy()`` names for the machine (``mixed_bfloat16`` on a CPU with
 bfloat16 instructions; nothing is added where it names ``float32``).
 
-    python benchmarks/time_to_accuracy.py            # about 6 minutes on 2 cores
+    python benchmarks/time_to_accuracy.py            # about 6 minutes on 2 cores (7 with --policy)
     python benchmarks/time_to_accuracy.py --smoke
 """
 

@@ -106,7 +106,7 @@ def _run_folds(build_model, x, y, splits, *, k, repeats, epochs, batch_size, see
         _check_model(model, previous)
         previous = weakref.ref(model)
         # tf.data pipelines rather than arrays: Keras rebuilds its pipeline over arrays at every
-        # epoch, which costs more than a small model's whole epoch (benchmarks/small_data_kfold.py).
+        # epoch, which doubles the cost of a small model's epoch (benchmarks/small_data_kfold.py).
         train_data = as_dataset(x[train_idx], y[train_idx], batch_size=batch_size, shuffle=shuffle, seed=seed + i)
         val_data = as_dataset(x[val_idx], y[val_idx], batch_size=batch_size)
         history = model.fit(train_data, validation_data=val_data, epochs=epochs, shuffle=False,  # done by the pipeline
