@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: lab test install fetch doctor run results clean
+.PHONY: lab test install fetch doctor run results assignments clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ lab: install
 	$(BIN)/jupyter lab notebooks/
 
 test: install
-	DLCOURSE_QUICK=1 MPLBACKEND=Agg TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+	DLCOURSE_QUICK=1 MPLBACKEND=Agg TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python -m pytest tests dlcourse README.md notebooks --doctest-modules --markdown-docs --nbval-lax --nbval-current-env -p no:cacheprovider
 
 fetch: install
 	$(BIN)/python -m dlcourse fetch --all
@@ -34,6 +34,14 @@ run: install
 
 results: install
 	$(BIN)/python -m dlcourse results
+
+# The student and autograder versions of the assignments (see assignments/README.md).
+assignments: install
+	rm -rf build/assignments
+	for master in assignments/*/*.ipynb; do \
+	  name=$$(basename $$master .ipynb); \
+	  DLCOURSE_QUICK=1 MPLBACKEND=Agg TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/otter assign $$master build/assignments/$$name || exit 1; \
+	done
 
 clean:
 	rm -rf build

@@ -91,20 +91,21 @@ def main():
 
     trials = 4 if args.smoke else 15
     dlcourse.iterated_kfold(recording("iterated K-fold (3 x 4 folds)", build), x, y, k=4, repeats=3,
-                            epochs=epochs, batch_size=128)
+                            epochs=epochs, batch_size=128, verbose=0)
 
     class Recorded(dlcourse.DenseHyperModel):
         key = None
 
         def build(self, hp):
-            return recording(self.key, super().build)(hp)
+            # The constructor builds once with default values (a check of the fixed arguments).
+            return super().build(hp) if self.key is None else recording(self.key, super().build)(hp)
 
     hyper = dict(num_classes=10, num_layers=(1, 2), units=(64, 128, 256))
     with tempfile.TemporaryDirectory() as folder:
         cv_model = Recorded((784,), "multiclass", **hyper)
         cv_model.key = "dlcourse.cross_validated_search (3 folds per trial)"
         dlcourse.cross_validated_search(cv_model, x, y, k=3, max_trials=trials, epochs=epochs, batch_size=128,
-                                        directory=folder, project_name="cv", objective="val_accuracy")
+                                        directory=folder, project_name="cv", objective="val_accuracy", verbose=0)
         kt_model = Recorded((784,), "multiclass", **hyper)
         kt_model.key = "keras_tuner.RandomSearch"
         tuner = keras_tuner.RandomSearch(kt_model, objective="val_accuracy", max_trials=trials, seed=0,

@@ -38,9 +38,9 @@ def main():
         images = rng.integers(0, 256, size=(counts[name],) + shape).astype("float32")
         preprocess = dlcourse.preprocess_input_for(name)
         base.predict(preprocess(images[:32].copy()), batch_size=32, verbose=0)  # warm-up
-        dlcourse.extract_features(base, images[:32], preprocess=name)
+        dlcourse.extract_features(base, images[:32], preprocess=name, verbose=0)
         seconds = interleaved({
-            "extract_features": lambda: timed(lambda: dlcourse.extract_features(base, images, preprocess=name)),
+            "extract_features": lambda: timed(lambda: dlcourse.extract_features(base, images, preprocess=name, verbose=0)),
             "base.predict": lambda: timed(lambda: base.predict(preprocess(images.copy()), batch_size=32, verbose=0)),
         }, repeats)
         rates = {k: [len(images) / s for s in v] for k, v in seconds.items()}
@@ -60,7 +60,7 @@ def main():
 
     def extract_once():
         base = dlcourse.pretrained_base("mobilenet_v2", input_shape=shape, weights=None)
-        features, _ = dlcourse.extract_features(base, images, preprocess="mobilenet_v2")
+        features, _ = dlcourse.extract_features(base, images, preprocess="mobilenet_v2", verbose=0)
         inputs = keras.Input(features.shape[1:])
         x = keras.layers.GlobalAveragePooling2D()(inputs)
         x = keras.layers.Dropout(0.2)(x)

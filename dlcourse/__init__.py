@@ -6,64 +6,72 @@ One import gives a student the course's tools::
     model = dlcourse.build_dense((10000,), "binary", units=(16, 16))
     dlcourse.compile_model(model, "binary")
 
-* settings: :func:`quick_mode`, :func:`pick`, :func:`set_seed`, :func:`setup`, :func:`build_dir`
-* builders (uncompiled functional Keras models): :func:`build_dense`, :func:`build_convnet`,
-  :func:`build_transfer_model`, :func:`pretrained_base`, the classic architectures
-  (:func:`lenet5`, :func:`alexnet`, :func:`vgg16`, :func:`inception_module`,
-  :func:`residual_block`, ...), and :func:`compile_model` with the task table :data:`TASKS`
-* evaluation and tuning: :func:`holdout_split`, :func:`cross_validate`, :func:`iterated_kfold`,
-  :func:`smooth_curve`, :class:`DenseHyperModel`, :func:`cross_validated_search`; the leakage
-  demonstrations (:func:`find_duplicates`, :func:`sort_by_class`, ...)
-* training faster: :func:`train` (the package's recipe), :func:`as_dataset`,
-  :func:`recommended_policy` (mixed precision where the hardware has it)
-* data: :mod:`dlcourse.data` (loaders over the Keras cache; :func:`dlcourse.data.fetch`)
-* NumPy reference ops (:mod:`dlcourse.ops`) and plots (:mod:`dlcourse.plots`)
+Every public name lives in exactly one module, which lists it in its ``__all__``. The top level
+is generated from the ``__all__`` of the modules in :data:`_NAMESPACE` (what a student uses in a
+notebook), and three sub-packages are reached by name: :mod:`dlcourse.data` (loaders over the
+Keras cache), :mod:`dlcourse.plots` (plot helpers) and :mod:`dlcourse.ops` (NumPy reference ops).
 
-Importing the package downloads nothing and writes no files of its own.
+Importing the package downloads nothing, writes no files and does not import TensorFlow: a
+module is imported on first use of one of its names.
 """
 
-import importlib
+import ast as _ast
+from importlib import import_module as _import_module
+from pathlib import Path as _Path
 
-# Public name -> the submodule that defines it. The submodules (and with them TensorFlow) are
-# imported on first use, so `import dlcourse` and `python -m dlcourse --help` stay fast.
-_EXPORTS = {
-    "config": ["build_dir", "mode_name", "pick", "quick_mode", "set_seed"],
-    "environment": ["setup"],
-    "errors": ["DataUnavailableError"],
-    "evaluation": ["CVResult", "cross_validate", "holdout_split", "iterated_kfold", "smooth_curve"],
-    "initialization": ["StackVariances", "initialization_table", "table_initializer", "variance_through_stack"],
-    "leakage": ["add_duplicates", "drop_duplicates", "find_duplicates", "sliding_windows", "sort_by_class"],
-    "precision": ["POLICIES", "recommended_policy"],
-    "timing": ["epoch_timer"],
-    "training": ["as_dataset", "train", "warmup_cosine"],
-    "heads": ["TASKS", "compile_model", "output_layer", "output_units", "task_head"],
-    "layers": ["augmentation_block", "weight_constraint", "weight_regularizer"],
-    "models": [
-        "alexnet", "build_convnet", "build_dense", "build_transfer_model", "extract_features",
-        "inception_module", "lenet5", "preprocess_input_for", "pretrained_base", "residual_block",
-        "set_trainable_layers", "small_inception", "small_resnet", "small_vgg", "vgg16", "vgg_block",
-    ],
-    "results": ["record_result"],
-    "tuning": ["CVTuner", "ConvnetHyperModel", "DenseHyperModel", "cross_validated_search", "trials_dataframe"],
-}
-_SUBMODULES = ("data", "ops", "plots")
-_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+# The modules whose public names (their ``__all__``) make up the top level, lowest layer first.
+_NAMESPACE = (
+    "config",
+    "environment",
+    "errors",
+    "precision",
+    "tasks",
+    "models.regularization",
+    "models.dense",
+    "models.convnet",
+    "models.blocks",
+    "models.architectures",
+    "models.pretrained",
+    "models.transfer",
+    "initialization",
+    "training",
+    "timing",
+    "evaluation.splits",
+    "evaluation.crossval",
+    "evaluation.result",
+    "leakage",
+    "tuning.hypermodels",
+    "tuning.cv_tuner",
+    "tuning.search",
+    "results",
+)
+_SUBPACKAGES = ("data", "ops", "plots")
+
+
+def _declared_names(module: str) -> list:
+    # Read the module's ``__all__`` from its source, so that listing the names imports nothing.
+    path = _Path(__file__).parent.joinpath(*module.split(".")).with_suffix(".py")
+    for node in _ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, _ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            return list(_ast.literal_eval(node.value))
+    return []
+
+
+_HOME = {name: module for module in _NAMESPACE for name in _declared_names(module)}
+
+__version__ = "0.1.0"
+__all__ = sorted([*_HOME, *_SUBPACKAGES])
 
 
 def __getattr__(name):
-    if name in _SUBMODULES:
-        return importlib.import_module(f"dlcourse.{name}")
-    if name in _WHERE:
-        value = getattr(importlib.import_module(f"dlcourse.{_WHERE[name]}"), name)
+    if name in _SUBPACKAGES:
+        return _import_module(f"dlcourse.{name}")
+    if name in _HOME:
+        value = getattr(_import_module(f"dlcourse.{_HOME[name]}"), name)
         globals()[name] = value  # later look-ups skip this function
         return value
     raise AttributeError(f"module 'dlcourse' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(__all__))
-
-
-__version__ = "0.1.0"
-
-__all__ = sorted([*_WHERE, *_SUBMODULES])
+    return sorted(set(__all__) | {"__version__"})

@@ -14,16 +14,12 @@ The environment variable is read here and nowhere else. Notebooks and loaders as
 from __future__ import annotations
 
 import os
-import random
+import tempfile
 from pathlib import Path
 
-import numpy as np
+from dlcourse.validation import check_bool, check_seed
 
-QUICK_MODE_ENV = "DLCOURSE_QUICK"
-"""Name of the environment variable that turns quick mode on (``1``) or off (``0``)."""
-
-BUILD_DIR_ENV = "DLCOURSE_BUILD_DIR"
-"""Name of the environment variable that overrides the build folder."""
+__all__ = ["quick_mode", "pick", "mode_name", "set_seed", "project_root", "build_dir", "write_atomically", "keras_home"]
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -51,16 +47,13 @@ def quick_mode() -> bool:
     >>> quick_mode()
     True
     """
-    raw = os.environ.get(QUICK_MODE_ENV, "")
+    raw = os.environ.get("DLCOURSE_QUICK", "")
     value = raw.strip().lower()
     if value in _TRUE:
         return True
     if value in _FALSE:
         return False
-    raise ValueError(
-        f"{QUICK_MODE_ENV} must be one of 1/0, true/false, yes/no, on/off (or unset); "
-        f"received {QUICK_MODE_ENV}={raw!r}"
-    )
+    raise ValueError(f"DLCOURSE_QUICK must be one of 1/0, true/false, yes/no, on/off (or unset); received DLCOURSE_QUICK={raw!r}")
 
 
 def pick(*, full, quick):
@@ -119,16 +112,10 @@ def set_seed(seed: int = 42, *, deterministic: bool = False) -> int:
     >>> set_seed(0)
     0
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int; received seed={seed!r} of type {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0; received seed={seed}")
-    if not isinstance(deterministic, bool):
-        raise TypeError(f"deterministic must be a bool; received deterministic={deterministic!r}")
+    seed = check_seed(seed)
+    check_bool("deterministic", deterministic)
     import keras
 
-    seed = int(seed)
-    random.seed(seed)
     keras.utils.set_random_seed(seed)
     if deterministic:
         import tensorflow as tf
@@ -185,7 +172,7 @@ def build_dir(*parts: str, create: bool = True) -> Path:
             raise TypeError(f"build_dir parts must be str; received {part!r} of type {type(part).__name__}")
         if os.path.isabs(part) or ".." in Path(part).parts:
             raise ValueError(f"build_dir parts must be relative paths inside the build folder; received {part!r}")
-    override = os.environ.get(BUILD_DIR_ENV)
+    override = os.environ.get("DLCOURSE_BUILD_DIR")
     if override:
         base = Path(override).expanduser().resolve()
     else:
@@ -197,11 +184,45 @@ def build_dir(*parts: str, create: bool = True) -> Path:
     return path
 
 
+def write_atomically(path: str | os.PathLike, text: str) -> Path:
+    """Writes ``text`` to ``path`` through a temporary file beside it, then renames it into place.
+
+    A reader, or a run interrupted half-way, sees the old file or the new one, never part of one.
+
+    Args:
+        path: the file to write; its folder must exist.
+        text: the content, written as UTF-8.
+
+    Returns:
+        The path written.
+
+    Example:
+
+    >>> path = write_atomically(build_dir("doctest") / "note.txt", "hello")
+    >>> path.read_text()
+    'hello'
+    """
+    path = Path(path)
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.chmod(partial, path.stat().st_mode & 0o777 if path.exists() else 0o644)  # mkstemp makes it 0600
+        os.replace(partial, path)
+    except BaseException:
+        os.unlink(partial)
+        raise
+    return path
+
+
 def keras_home() -> Path:
     """Returns the Keras cache folder: ``$KERAS_HOME`` when set, else ``~/.keras``.
 
     This is the folder in which ``keras.utils.get_file`` keeps ``datasets/`` and ``models/``.
     Keras silently falls back to ``/tmp/.keras`` when this folder is not writable; the loaders
     and ``python -m dlcourse doctor`` report that case.
+
+    Returns:
+        The folder's path (it may not exist yet).
     """
     return Path(os.environ.get("KERAS_HOME") or Path("~/.keras").expanduser()).expanduser()

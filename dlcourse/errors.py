@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["DataUnavailableError"]
+
 
 class DataUnavailableError(OSError):
     """A dataset or weights file is neither in the Keras cache nor downloadable, or is corrupt.

@@ -19,21 +19,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dlcourse._validation import check_choice, check_int
+from dlcourse.validation import check_choice, check_int
 
-__all__ = [
-    "TABLE_FACTORS",
-    "StackVariances",
-    "initialization_table",
-    "table_initializer",
-    "variance_through_stack",
-]
+__all__ = ["StackVariances", "initialization_table", "table_initializer", "variance_through_stack"]
 
-TABLE_FACTORS = {"logistic": 1.0, "tanh": 4.0, "relu": math.sqrt(2.0)}
-"""The factor of each row of the table on the logistic row's ``r`` and ``sigma``."""
-
-DISTRIBUTIONS = ("uniform", "normal", "truncated_normal")
-"""The ``distribution`` choices of :func:`table_initializer`."""
+# The variance of each row of the table over the logistic row's (VarianceScaling's ``scale``); the
+# factor on ``r`` and ``sigma`` is its square root (stored this way so that relu's scale is exactly 2).
+_TABLE_SCALES = {"logistic": 1.0, "tanh": 16.0, "relu": 2.0}
 
 
 def _check_fans(fan_in, fan_out) -> tuple[int, int]:
@@ -72,15 +64,16 @@ def initialization_table(fan_in: int, fan_out: int) -> dict[str, dict[str, float
 
     Example:
 
-    >>> round(initialization_table(100, 100)["logistic"]["r"], 4)
+    >>> import dlcourse
+    >>> round(dlcourse.initialization_table(100, 100)["logistic"]["r"], 4)
     0.1732
     """
     fan_in, fan_out = _check_fans(fan_in, fan_out)
     r = math.sqrt(6.0 / (fan_in + fan_out))
     sigma = math.sqrt(2.0 / (fan_in + fan_out))
     return {
-        name: {"r": factor * r, "sigma": factor * sigma, "variance": (factor * sigma) ** 2}
-        for name, factor in TABLE_FACTORS.items()
+        name: {"r": math.sqrt(scale) * r, "sigma": math.sqrt(scale) * sigma, "variance": scale * sigma**2}
+        for name, scale in _TABLE_SCALES.items()
     }
 
 
@@ -108,19 +101,20 @@ def table_initializer(activation: str, *, distribution: str = "uniform", seed=No
 
     Example:
 
-    >>> init = table_initializer("relu", distribution="uniform")
+    >>> import dlcourse
+    >>> init = dlcourse.table_initializer("relu", distribution="uniform")
     >>> init.scale, init.mode
     (2.0, 'fan_avg')
     """
-    check_choice("activation", activation, tuple(TABLE_FACTORS))
-    check_choice("distribution", distribution, DISTRIBUTIONS)
+    check_choice("activation", activation, tuple(_TABLE_SCALES))
+    check_choice("distribution", distribution, ("uniform", "normal", "truncated_normal"))
     if seed is not None:
         check_int("seed", seed, minimum=0)
     import keras
 
     keras_distribution = {"uniform": "uniform", "normal": "untruncated_normal"}.get(distribution, distribution)
     return keras.initializers.VarianceScaling(
-        scale=TABLE_FACTORS[activation] ** 2, mode="fan_avg", distribution=keras_distribution, seed=seed
+        scale=_TABLE_SCALES[activation], mode="fan_avg", distribution=keras_distribution, seed=seed
     )
 
 
@@ -212,7 +206,8 @@ def variance_through_stack(
 
     Example:
 
-    >>> v = variance_through_stack("he_normal", depth=20, units=100, batch_size=256, num_stacks=4)
+    >>> import dlcourse
+    >>> v = dlcourse.variance_through_stack("he_normal", depth=20, units=100, batch_size=256, num_stacks=4)
     >>> 0.25 < v.activation_ratio < 4
     True
     """

@@ -22,9 +22,10 @@ Example:
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 
-from dlcourse._validation import _describe, check_float, check_int
-from dlcourse.evaluation.splits import check_seed, check_xy, stratify_labels
+from dlcourse.validation import check_float, check_int, check_seed, check_xy, describe, stratify_labels
 
 __all__ = ["add_duplicates", "drop_duplicates", "find_duplicates", "sliding_windows", "sort_by_class"]
 
@@ -85,7 +86,7 @@ def sliding_windows(series, window, *, horizon=1):
     ([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0]], [4.0, 5.0], [4, 5])
     """
     if isinstance(series, (str, bytes)) or not isinstance(series, (list, tuple, np.ndarray)):
-        raise TypeError(f"series must be a 1-D sequence of numbers; received series={_describe(series)}")
+        raise TypeError(f"series must be a 1-D sequence of numbers; received series={describe(series)}")
     array = np.asarray(series)
     if not (np.issubdtype(array.dtype, np.number) and not np.issubdtype(array.dtype, np.complexfloating)):
         raise TypeError(f"series must hold real numbers; received an array of dtype {array.dtype}")
@@ -98,16 +99,15 @@ def sliding_windows(series, window, *, horizon=1):
         raise ValueError(
             f"series must hold at least window + horizon = {window + horizon} values; received {len(array)}"
         )
-    starts = np.arange(n)
-    x = array[starts[:, None] + np.arange(window)[None, :]]
-    target_times = starts + window + horizon - 1
+    x = sliding_window_view(array, window)[:n].copy()  # a copy: the view would share memory
+    target_times = np.arange(n) + window + horizon - 1
     return x, array[target_times], target_times
 
 
-def _row_keys(name: str, x, decimals) -> tuple[list, tuple]:
-    """Returns one hashable key per sample of ``x`` and the feature shape (``None`` for text)."""
+def _row_hashes(name: str, x, decimals) -> tuple[np.ndarray, tuple | None]:
+    """Returns one 64-bit hash per sample of ``x`` (pandas' row hash) and the feature shape (``None`` for text)."""
     if isinstance(x, (str, bytes)) or not (isinstance(x, (list, tuple, np.ndarray)) or hasattr(x, "__array__")):
-        raise TypeError(f"{name} must be a NumPy array of samples or a list of texts; received {name}={_describe(x)}")
+        raise TypeError(f"{name} must be a NumPy array of samples or a list of texts; received {name}={describe(x)}")
     array = np.asarray(x)
     if array.ndim == 0 or len(array) == 0:
         raise ValueError(f"{name} must hold at least one sample; received shape {array.shape}")
@@ -116,16 +116,15 @@ def _row_keys(name: str, x, decimals) -> tuple[list, tuple]:
             raise ValueError(f"{name} of text must be 1-D (one text per sample); received shape {array.shape}")
         for i, item in enumerate(array):
             if not isinstance(item, (str, bytes)):
-                raise TypeError(f"{name} must hold only numbers or only texts; received {name}[{i}]={_describe(item)}")
-        return list(array.tolist()), None
+                raise TypeError(f"{name} must hold only numbers or only texts; received {name}[{i}]={describe(item)}")
+        return pd.util.hash_pandas_object(pd.Series(array.tolist()), index=False).to_numpy(), None
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be numeric (or text); received dtype {array.dtype}")
     values = array.reshape(len(array), -1).astype(np.float64)
     if decimals is not None:
         values = np.round(values, decimals)
-    values = np.where(np.isnan(values), np.nan, values) + 0.0  # one NaN pattern; -0.0 becomes 0.0
-    values = np.ascontiguousarray(values)
-    return [row.tobytes() for row in values], array.shape[1:]
+    values = values + 0.0  # -0.0 becomes 0.0, so that equal values hash alike
+    return pd.util.hash_pandas_object(pd.DataFrame(values), index=False).to_numpy(), array.shape[1:]
 
 
 def _check_decimals(decimals):
@@ -162,21 +161,15 @@ def find_duplicates(x, reference=None, *, decimals=None):
     [1]
     """
     decimals = _check_decimals(decimals)
-    keys, shape = _row_keys("x", x, decimals)
+    keys, shape = _row_hashes("x", x, decimals)
     if reference is None:
-        seen, repeats = set(), []
-        for i, key in enumerate(keys):
-            if key in seen:
-                repeats.append(i)
-            seen.add(key)
-        return np.asarray(repeats, dtype=np.int64)
-    ref_keys, ref_shape = _row_keys("reference", reference, decimals)
+        return np.flatnonzero(pd.Series(keys).duplicated().to_numpy()).astype(np.int64)
+    ref_keys, ref_shape = _row_hashes("reference", reference, decimals)
     if (shape is None) != (ref_shape is None) or shape != ref_shape:
         what = lambda s: "texts" if s is None else f"samples of feature shape {s}"  # noqa: E731
         raise ValueError(f"x and reference must hold the same kind of samples; received x of {what(shape)} "
                          f"and reference of {what(ref_shape)}")
-    known = set(ref_keys)
-    return np.asarray([i for i, key in enumerate(keys) if key in known], dtype=np.int64)
+    return np.flatnonzero(np.isin(keys, ref_keys)).astype(np.int64)
 
 
 def drop_duplicates(x, y, *, decimals=None):

@@ -15,7 +15,7 @@ import numbers
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from dlcourse._validation import check_bool, check_int
+from dlcourse.validation import check_bool, check_int
 
 __all__ = ["conv2d", "convolve2d", "max_pool2d", "average_pool2d", "conv_output_size", "same_padding",
            "conv_params", "dense_params"]

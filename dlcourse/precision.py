@@ -2,8 +2,8 @@
 
 Keras computes in 16-bit floats and keeps the weights in float32 under its ``mixed_bfloat16`` and
 ``mixed_float16`` policies. That pays only where the hardware multiplies 16-bit numbers natively:
-on a 2-core CPU with bfloat16 instructions a convnet's epoch took 0.7 of the float32 time, and
-2.3 times the float32 time with those instructions turned off (``BENCHMARKS.md``, section 2).
+on a CPU without bfloat16 instructions it is slower than float32, so the choice depends on the
+hardware (``BENCHMARKS.md``, section 2, has the measured figures).
 For GPUs the choice follows Keras's mixed-precision guide (not measured here: no GPU was
 available). :func:`recommended_policy` reads what the machine has and names the policy to use;
 set it before building the model:
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["POLICIES", "recommended_policy"]
+__all__ = ["POLICIES", "clear_session", "recommended_policy"]
 
 POLICIES = ("float32", "mixed_bfloat16", "mixed_float16")
 """The policies :func:`recommended_policy` can return."""
@@ -87,3 +87,46 @@ def recommended_policy() -> str:
     if _cpu_flags() & _CPU_BF16_FLAGS:
         return "mixed_bfloat16"
     return "float32"
+
+
+# Clearing the session (used by the K-fold and tuning loops before every model).
+# ``keras.backend.clear_session()`` resets TensorFlow's default graph, and with it the stack of
+# distribution strategies that ``with strategy.scope():`` pushed on that graph. Called inside
+# the scope, it silently puts the models built afterwards on the default (single-device)
+# strategy, and the scope's exit then fails with ``IndexError: pop from empty list``. The
+# package's training loops (K-fold, the cross-validated tuner) call :func:`clear_session`
+# instead, which leaves the session alone inside a strategy scope.
+#
+# ``keras.backend.clear_session()`` also resets Keras's global dtype policy to float32 (Keras
+# 3.15), so a loop that clears the session before each model would silently drop a
+# mixed-precision policy set by the user; :func:`clear_session` sets the policy back.
+
+
+def in_strategy_scope() -> bool:
+    """Returns whether a (non-default) ``tf.distribute`` strategy scope is active here."""
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        return False
+    import tensorflow as tf
+
+    return tf.distribute.has_strategy()
+
+
+def clear_session() -> bool:
+    """Calls ``keras.backend.clear_session()`` unless a ``tf.distribute`` strategy scope is active.
+
+    The global dtype policy (``keras.mixed_precision.global_policy()``) is the same afterwards.
+
+    Returns:
+        ``True`` if the session was cleared, ``False`` if it was kept because clearing it would
+        drop the active strategy scope.
+    """
+    import keras
+
+    if in_strategy_scope():
+        return False
+    policy = keras.mixed_precision.global_policy()
+    keras.backend.clear_session()
+    keras.mixed_precision.set_global_policy(policy)
+    return True

@@ -12,6 +12,7 @@ records into ``RESULTS.md``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import numbers
@@ -22,37 +23,46 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from dlcourse import config
+from dlcourse.validation import check_choice
+
+__all__ = ["record_result", "record_timing", "results_dir", "load_results", "write_results_markdown"]
 
 _NAME = re.compile(r"^\d\d_[a-z0-9_]+$")
 
 
+def _read_records(path: Path, notebook: str) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"notebook": notebook, "metrics": {}}
+
+
 def results_dir(mode: str | None = None) -> Path:
-    """Returns ``build/results/<mode>`` (the current mode by default), creating it."""
-    mode = mode or config.mode_name()
-    if mode not in ("quick", "full"):
-        raise ValueError(f"mode must be 'quick' or 'full'; received mode={mode!r}")
-    return config.build_dir("results", mode)
+    """Returns the folder ``build/results/<mode>`` that holds the records, creating it.
+
+    Args:
+        mode: ``"quick"`` or ``"full"``; the current mode (:func:`dlcourse.config.mode_name`) by
+            default.
+
+    Returns:
+        The folder's path.
+
+    Raises:
+        ValueError: if ``mode`` is neither ``"quick"`` nor ``"full"``.
+
+    Example:
+
+    >>> from dlcourse.results import results_dir
+    >>> results_dir("full").name
+    'full'
+    """
+    return config.build_dir("results", check_choice("mode", mode or config.mode_name(), ("quick", "full")))
 
 
-def machine_description() -> str:
-    """Returns a one-line description of this machine: CPU count, OS, and any GPU TensorFlow sees."""
-    cpus = os.cpu_count() or 0
-    text = f"{cpus}-core {platform.machine()} {platform.system()}"
-    try:
-        import tensorflow as tf
+def _machine_description() -> str:
+    """A one-line description of this machine: CPU count, OS, and any GPU TensorFlow sees."""
+    import tensorflow as tf
 
-        gpus = tf.config.list_physical_devices("GPU")
-    except ImportError:  # pragma: no cover - TensorFlow is a dependency
-        gpus = []
-    if gpus:
-        names = []
-        for gpu in gpus:
-            details = tf.config.experimental.get_device_details(gpu)
-            names.append(details.get("device_name", gpu.name))
-        text += ", GPU: " + ", ".join(names)
-    else:
-        text += ", no GPU"
-    return text
+    gpus = [tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
+            for gpu in tf.config.list_physical_devices("GPU")]
+    return f"{os.cpu_count() or 0}-core {platform.machine()} {platform.system()}, " + (f"GPU: {', '.join(gpus)}" if gpus else "no GPU")
 
 
 def record_result(
@@ -86,7 +96,8 @@ def record_result(
 
     Example:
 
-    >>> rec = record_result("00_tensors", "rank of a batch of images", 4)
+    >>> import dlcourse
+    >>> rec = dlcourse.record_result("00_tensors", "rank of a batch of images", 4)
     >>> rec["value"]
     4.0
     """
@@ -103,7 +114,7 @@ def record_result(
     if not math.isfinite(value):
         raise ValueError(f"value must be finite; received value={value}")
     path = results_dir() / f"{notebook}.json"
-    records = json.loads(path.read_text()) if path.exists() else {"notebook": notebook, "metrics": {}}
+    records = _read_records(path, notebook)
     record = {
         "value": value,
         "reference": reference,
@@ -113,16 +124,15 @@ def record_result(
         "recorded": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     records["metrics"][metric] = record
-    path.write_text(json.dumps(records, indent=2))
+    config.write_atomically(path, json.dumps(records, indent=2))
     return record
 
 
 def _load_average() -> float | None:
     """The machine's 1-minute load average (how busy it was when the run ended), if known."""
-    try:
+    with contextlib.suppress(AttributeError, OSError):  # not on Windows
         return round(os.getloadavg()[0], 2)
-    except (AttributeError, OSError):
-        return None
+    return None
 
 
 def record_timing(
@@ -138,23 +148,34 @@ def record_timing(
 
     The timing goes into the notebook's own ``<notebook>.json``, so that notebooks run at the same
     time in separate processes never write the same file.
+
+    Args:
+        notebook: the notebook's name without extension.
+        seconds: the wall time of the run.
+        mode: ``"quick"`` or ``"full"``.
+        ok: whether every cell ran.
+        peak_memory_mb: the kernel's peak resident memory, if measured.
+        cpu_seconds: the kernel's CPU time, if measured.
+
+    Raises:
+        ValueError: if ``mode`` is neither ``"quick"`` nor ``"full"``.
     """
     path = results_dir(mode) / f"{notebook}.json"
-    records = json.loads(path.read_text()) if path.exists() else {"notebook": notebook, "metrics": {}}
+    records = _read_records(path, notebook)
     records["timing"] = {
         "seconds": round(float(seconds), 1),
         "ok": bool(ok),
         "peak_memory_mb": None if peak_memory_mb is None else round(float(peak_memory_mb)),
         "cpu_seconds": None if cpu_seconds is None else round(float(cpu_seconds), 1),
         "load_average": _load_average(),
-        "machine": machine_description(),
+        "machine": _machine_description(),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
-    path.write_text(json.dumps(records, indent=2))
+    config.write_atomically(path, json.dumps(records, indent=2))
 
 
-def format_value(value: float, unit: str) -> str:
-    """Formats a recorded value for the table (``0.8812, "%"`` → ``"88.1%"``)."""
+def _format_value(value: float, unit: str) -> str:
+    # 0.8812 with unit "%" -> "88.1%"; 2.61 with unit "$" (thousands of dollars) -> "$2,610".
     if unit == "%":
         return f"{100 * value:.1f}%"
     if unit == "$":
@@ -169,11 +190,23 @@ def format_value(value: float, unit: str) -> str:
 
 
 def load_results(mode: str = "full") -> tuple[dict, dict]:
-    """Returns ``(records, timings)`` of one mode, read from ``build/results/<mode>``."""
+    """Reads the records of one mode from ``build/results/<mode>``.
+
+    Args:
+        mode: ``"full"`` or ``"quick"``.
+
+    Returns:
+        ``(records, timings)``: notebook name to ``{metric: record}`` (as written by
+        :func:`record_result`), and notebook name to its timing (as written by
+        :func:`record_timing`).
+
+    Raises:
+        ValueError: if ``mode`` is neither ``"quick"`` nor ``"full"``.
+    """
     folder = results_dir(mode)
     records, timings = {}, {}
     for path in sorted(folder.glob("[0-9][0-9]_*.json")):
-        data = json.loads(path.read_text())
+        data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("metrics"):
             records[data["notebook"]] = data["metrics"]
         if data.get("timing"):
@@ -181,17 +214,7 @@ def load_results(mode: str = "full") -> tuple[dict, dict]:
     return records, timings
 
 
-def results_markdown(mode: str = "full", *, notebooks=()) -> str:
-    """Renders the recorded results of one mode as the ``RESULTS.md`` Markdown table.
-
-    Args:
-        mode: ``"full"`` or ``"quick"``.
-        notebooks: names of every notebook of the course; those with no record are listed as
-            not run in this mode, so that the table never hides a missing run.
-
-    Returns:
-        The Markdown text.
-    """
+def _results_markdown(mode: str, notebooks) -> str:
     records, timings = load_results(mode)
     lines = [
         "# Results",
@@ -217,7 +240,7 @@ def results_markdown(mode: str = "full", *, notebooks=()) -> str:
             if rec is None:
                 lines.append(f"| {notebook} | {metric} | | | {wall} | {machine} | |")
                 continue
-            ours = format_value(rec["value"], rec.get("unit", ""))
+            ours = _format_value(rec["value"], rec.get("unit", ""))
             lines.append(
                 f"| {notebook} | {metric} | {ours} | {rec.get('reference') or '-'} | {wall} | {machine} "
                 f"| {rec.get('note') or ''} |"
@@ -227,7 +250,23 @@ def results_markdown(mode: str = "full", *, notebooks=()) -> str:
 
 
 def write_results_markdown(path: str | os.PathLike, *, mode: str = "full", notebooks=()) -> Path:
-    """Writes :func:`results_markdown` to ``path`` and returns the path."""
+    """Writes the recorded results of one mode as the ``RESULTS.md`` Markdown table.
+
+    One row per metric with the value, the textbook reference, the notebook's wall time and
+    machine and the note.
+
+    Args:
+        path: the file to write (replaced atomically).
+        mode: ``"full"`` or ``"quick"``.
+        notebooks: names of every notebook of the course; those with no record are listed as
+            not run in this mode, so that the table never hides a missing run.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValueError: if ``mode`` is neither ``"quick"`` nor ``"full"``.
+    """
     path = Path(path)
-    path.write_text(results_markdown(mode, notebooks=notebooks))
+    config.write_atomically(path, _results_markdown(mode, notebooks))
     return path

@@ -9,13 +9,15 @@ are stored with the notebook's headline metrics (:mod:`dlcourse.results`).
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from dlcourse import config, results
+from dlcourse.validation import check_int
+
+__all__ = ["RunReport", "find_notebooks", "run_notebooks"]
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,7 @@ class RunReport:
     cpu_seconds: float | None = None
 
 
-def notebooks_dir() -> Path:
-    """Returns the ``notebooks/`` folder of the checkout (or of the current folder)."""
+def _notebooks_dir() -> Path:
     root = config.project_root()
     folder = (root / "notebooks") if root else Path.cwd() / "notebooks"
     if not folder.is_dir():
@@ -57,10 +58,15 @@ def find_notebooks(selection=None) -> list[Path]:
     Args:
         selection: ``None`` for all, or names like ``"01"``, ``"01_imdb"`` or ``"01_imdb.ipynb"``.
 
+    Returns:
+        The paths of the ``notebooks/NN_topic.ipynb`` files chosen, sorted.
+
     Raises:
+        FileNotFoundError: if there is no ``notebooks/`` folder in the checkout (or the current
+            folder).
         ValueError: if a name matches no notebook (the message lists the available ones).
     """
-    available = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    available = sorted(_notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
     if not selection:
         return available
     chosen = []
@@ -119,18 +125,7 @@ class _KernelMonitor:
         return peak, (sum(self._cpu.values()) if self._cpu else None)
 
 
-def run_notebook(path: Path, *, full: bool = False, timeout: int = 3600, html: bool = True) -> RunReport:
-    """Executes one notebook in a fresh kernel and writes the executed copy (and HTML).
-
-    Args:
-        path: the notebook file.
-        full: run in full mode (the real data and epochs); quick mode otherwise.
-        timeout: seconds allowed for any one cell.
-        html: also write an HTML page next to the executed copy.
-
-    Returns:
-        A :class:`RunReport`.
-    """
+def _run_notebook(path: Path, *, full: bool, timeout: int, html: bool) -> RunReport:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -139,8 +134,8 @@ def run_notebook(path: Path, *, full: bool = False, timeout: int = 3600, html: b
     out_dir = config.build_dir("run", mode)
     nb = nbformat.read(path, as_version=4)
     env = dict(os.environ)
-    env[config.QUICK_MODE_ENV] = "0" if full else "1"
-    env.setdefault(config.BUILD_DIR_ENV, str(config.build_dir()))
+    env["DLCOURSE_QUICK"] = "0" if full else "1"
+    env.setdefault("DLCOURSE_BUILD_DIR", str(config.build_dir()))
     # The inline backend puts every figure into the executed copy and its HTML page (Agg, which a
     # caller's environment may set for tests, would silently drop them).
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
@@ -156,45 +151,62 @@ def run_notebook(path: Path, *, full: bool = False, timeout: int = 3600, html: b
         error = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
     seconds = time.perf_counter() - start
     peak, cpu_seconds = memory.stop()
-    executed = out_dir / path.name
-    nbformat.write(nb, executed)
+    executed = config.write_atomically(out_dir / path.name, nbformat.writes(nb))
     if html:
         from nbconvert import HTMLExporter
 
         body, _ = HTMLExporter().from_notebook_node(nb)
-        executed.with_suffix(".html").write_text(body, encoding="utf-8")
+        config.write_atomically(executed.with_suffix(".html"), body)
     results.record_timing(path.stem, seconds, mode=mode, ok=error is None, peak_memory_mb=peak, cpu_seconds=cpu_seconds)
     return RunReport(path.stem, error is None, seconds, peak, executed, error, cpu_seconds)
 
 
-def run_notebooks(selection=None, *, full: bool = False, timeout: int = 3600, html: bool = True, stream=None) -> list[RunReport]:
-    """Runs several notebooks in course order, printing one progress line per notebook.
+def run_notebooks(selection=None, *, full: bool = False, timeout: int = 3600, html: bool = True, verbose: int = 1) -> list[RunReport]:
+    """Runs notebooks headless in course order, each in a fresh kernel.
+
+    The executed copies (and HTML pages) go to ``build/run/<mode>/``; the wall time, CPU time,
+    peak memory and machine of each run are recorded with the notebook's metrics
+    (:func:`dlcourse.results.record_timing`). The notebooks themselves are not modified.
 
     Args:
         selection: notebook names (see :func:`find_notebooks`), or ``None`` for all.
-        full: full mode instead of quick mode.
+        full: full mode (the real data and epochs) instead of quick mode.
         timeout: seconds allowed for any one cell.
         html: write HTML pages too.
-        stream: where progress lines go (default ``sys.stdout``).
+        verbose: ``1`` shows a progress bar over the notebooks (``tqdm.auto``: a widget in
+            Jupyter, a text bar in a terminal), one line per notebook and a summary; ``0``
+            prints nothing.
 
     Returns:
-        One :class:`RunReport` per notebook.
+        One :class:`RunReport` per notebook, in course order.
+
+    Raises:
+        FileNotFoundError: if there is no ``notebooks/`` folder.
+        ValueError: if a name matches no notebook, ``timeout < 1`` or ``verbose`` is not 0 or 1.
     """
-    stream = stream or sys.stdout
+    from tqdm.auto import tqdm
+
+    check_int("timeout", timeout, minimum=1)
+    verbose = check_int("verbose", verbose, minimum=0, maximum=1)
     paths = find_notebooks(selection)
     mode = "full" if full else "quick"
-    print(f"Running {len(paths)} notebook(s) in {mode} mode; output in {config.build_dir('run', mode)}", file=stream, flush=True)
+    bar = tqdm(paths, desc=f"{mode} run", unit="notebook", disable=not verbose)
+    if verbose:
+        bar.write(f"Running {len(paths)} notebook(s) in {mode} mode; output in {config.build_dir('run', mode)}")
     reports = []
-    for i, path in enumerate(paths, 1):
-        print(f"[{i}/{len(paths)}] {path.stem} ...", end=" ", file=stream, flush=True)
-        report = run_notebook(path, full=full, timeout=timeout, html=html)
+    for i, path in enumerate(bar, 1):
+        bar.set_postfix_str(path.stem)
+        report = _run_notebook(path, full=full, timeout=timeout, html=html)
         memory = f", peak {report.peak_memory_mb:,.0f} MB" if report.peak_memory_mb else ""
         memory += f", CPU {report.cpu_seconds:.0f} s" if report.cpu_seconds else ""
         status = "ok" if report.ok else f"FAILED: {report.error}"
-        print(f"{status} ({report.seconds:.1f} s{memory})", file=stream, flush=True)
+        if verbose:
+            bar.write(f"[{i}/{len(paths)}] {path.stem} ... {status} ({report.seconds:.1f} s{memory})")
         reports.append(report)
+    bar.close()
     failed = [r.notebook for r in reports if not r.ok]
-    total = sum(r.seconds for r in reports)
-    summary = f"{len(reports) - len(failed)} of {len(reports)} notebooks ran in {total:.0f} s"
-    print(summary + (f"; failed: {', '.join(failed)}" if failed else ""), file=stream, flush=True)
+    if verbose:
+        total = sum(r.seconds for r in reports)
+        summary = f"{len(reports) - len(failed)} of {len(reports)} notebooks ran in {total:.0f} s"
+        print(summary + (f"; failed: {', '.join(failed)}" if failed else ""), flush=True)
     return reports

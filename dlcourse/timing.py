@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from dlcourse._validation import check_int
+from dlcourse.validation import check_int
 
 __all__ = ["epoch_timer", "seconds_per_image"]
 
@@ -63,9 +63,14 @@ def epoch_timer():
 
     Example:
 
-    >>> timer = epoch_timer()
-    >>> history = model.fit(x, y, epochs=3, callbacks=[timer])  # doctest: +SKIP
-    >>> len(timer.seconds)  # doctest: +SKIP
+    >>> import keras
+    >>> import numpy as np
+    >>> import dlcourse
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> timer = dlcourse.epoch_timer()
+    >>> history = model.fit(np.zeros((8, 4)), np.zeros(8), epochs=3, verbose=0, callbacks=[timer])
+    >>> len(timer.seconds)
     3
     """
     return _timer_class()()
@@ -94,8 +99,10 @@ def seconds_per_image(model, images, *, repeats: int = 3) -> float:
     Example:
 
     >>> import keras
+    >>> import numpy as np
+    >>> import dlcourse
     >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
-    >>> seconds_per_image(model, np.zeros((8, 4), "float32")) > 0
+    >>> dlcourse.seconds_per_image(model, np.zeros((8, 4), "float32")) > 0
     True
     """
     if not callable(model):

@@ -15,10 +15,7 @@ come from. :func:`train` is what the package recommends once the ideas are under
   arrays.
 
 ``benchmarks/time_to_accuracy.py`` measures both recipes on Fashion-MNIST and IMDB; the figures
-are in ``BENCHMARKS.md`` (on a 2-core CPU: 89% on Fashion-MNIST in 0.68 of the textbook recipe's
-time, ending at 89.8% instead of 89.2%, and in 0.37 with the mixed-precision policy that
-:func:`dlcourse.recommended_policy` picks for that CPU; on IMDB the run is too short for a
-difference).
+are in ``BENCHMARKS.md``.
 """
 
 from __future__ import annotations
@@ -27,7 +24,16 @@ import math
 
 import numpy as np
 
-from dlcourse._validation import check_bool, check_choice, check_float, check_int, check_rate
+from dlcourse.validation import (
+    check_bool,
+    check_choice,
+    check_finite,
+    check_float,
+    check_input_fits,
+    check_int,
+    check_rate,
+    check_targets,
+)
 
 __all__ = ["SCHEDULES", "as_dataset", "train", "warmup_cosine"]
 
@@ -103,8 +109,7 @@ def as_dataset(x, y=None, *, batch_size: int = 32, shuffle: bool = False, seed: 
     batch may be smaller.
 
     Made for ``fit``: Keras's own handling of arrays sets up a more general pipeline at every
-    epoch, which made a K-fold on Boston housing (19 steps per epoch) twice as slow per epoch as
-    with this function's pipelines (``benchmarks/small_data_kfold.py``).
+    epoch, which costs more per epoch for small models (``benchmarks/small_data_kfold.py``).
 
     Args:
         x: a NumPy array of inputs (first axis: samples).
@@ -182,14 +187,15 @@ def train(
     The recipe: ``optimizer`` (Adam by default) whose rate follows :func:`warmup_cosine` over
     the ``epochs`` planned (peak ``learning_rate``; ``schedule="constant"`` keeps it fixed),
     batches of ``batch_size`` from an :func:`as_dataset` pipeline reshuffled every epoch, and the
-    task's loss and metrics from :func:`~dlcourse.heads.compile_model`. Plan the number of
+    task's loss and metrics from :func:`~dlcourse.tasks.compile_model`. Plan the number of
     epochs before the run: the schedule reaches zero at the last one.
 
     Args:
         model: a ``keras.Model`` whose output suits ``task`` (it is compiled here).
-        task: one of the keys of :data:`dlcourse.heads.TASKS`, e.g. ``"multiclass"``.
+        task: one of the keys of :data:`dlcourse.tasks.TASKS`, e.g. ``"multiclass"``.
         x: the training inputs, a NumPy array.
-        y: the training targets, a NumPy array of the same length.
+        y: the training targets, a NumPy array of the same length: for ``"multiclass"`` class
+            indices or one-hot rows (then compiled with ``categorical_crossentropy``).
         epochs: the number of epochs, >= 1 (the schedule spans all of them).
         batch_size: samples per step, >= 1.
         validation_data: ``None`` or a tuple ``(x_val, y_val)`` of NumPy arrays, evaluated
@@ -210,31 +216,49 @@ def train(
 
     Raises:
         TypeError: if an argument has the wrong type.
-        ValueError: if an argument is out of range, or the model does not suit ``task``.
+        ValueError: if an argument is out of range, the model does not suit ``task``, ``x`` holds
+            NaN/inf or samples of another shape than the model's input, or ``y`` holds targets the
+            task and the model cannot take (e.g. labels outside 0..num_classes-1, binary labels
+            other than 0 and 1); all checked before any training.
 
     Example:
 
-    >>> model = build_convnet((28, 28, 1), "multiclass", num_classes=10)  # doctest: +SKIP
-    >>> history = train(model, "multiclass", x_train, y_train, epochs=3,
-    ...                 validation_data=(x_val, y_val))  # doctest: +SKIP
+    >>> import numpy as np, dlcourse
+    >>> rng = np.random.default_rng(0)
+    >>> x, y = rng.random((64, 28, 28, 1), dtype="float32"), rng.integers(0, 10, 64)
+    >>> model = dlcourse.build_convnet((28, 28, 1), "multiclass", num_classes=10)
+    >>> history = train(model, "multiclass", x[:48], y[:48], epochs=2,
+    ...                 validation_data=(x[48:], y[48:]), verbose=0)
+    >>> sorted(history.history)
+    ['accuracy', 'loss', 'val_accuracy', 'val_loss']
+
+    One-hot labels work as well (the loss becomes ``categorical_crossentropy``):
+
+    >>> import keras
+    >>> history = train(model, "multiclass", x, keras.utils.to_categorical(y, 10), epochs=1, verbose=0)
+    >>> model.loss
+    'categorical_crossentropy'
     """
     import keras
 
-    from dlcourse.heads import OPTIMIZERS, compile_model
+    from dlcourse.tasks import check_head, compile_model
 
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model; received model of type {type(model).__name__}")
+    check_head(model, task)
     _check_arrays(x, y, "x, y")
     if y is None:
         raise TypeError("y must be a NumPy array of targets; received y=None")
+    check_finite("x", x)
+    check_input_fits(model, x, "x")
+    one_hot = check_targets(y, task, model.outputs[0].shape[-1], "y")
     epochs = check_int("epochs", epochs, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    if not isinstance(optimizer, str):
+    if not isinstance(optimizer, str):  # an instance would have its own rate, which the schedule replaces
         raise TypeError(
             f"optimizer must be a name such as 'adam'; received optimizer={optimizer!r} of type "
             f"{type(optimizer).__name__}"
         )
-    check_choice("optimizer", optimizer.lower(), OPTIMIZERS)
     learning_rate = check_float("learning_rate", learning_rate, minimum=0.0, min_inclusive=False)
     check_choice("schedule", schedule, SCHEDULES)
     warmup = check_rate("warmup", warmup)
@@ -246,13 +270,21 @@ def train(
                 f"validation_data of type {type(validation_data).__name__}"
             )
         _check_arrays(*validation_data, "validation_data")
+        check_finite("validation_data[0]", validation_data[0])
+        check_input_fits(model, validation_data[0], "validation_data[0]")
+        if check_targets(validation_data[1], task, model.outputs[0].shape[-1], "validation_data[1]") != one_hot:
+            raise ValueError(
+                "validation_data[1] must hold labels in the same form as y (class indices or one-hot rows); "
+                f"received y of shape {y.shape} and validation_data[1] of shape {validation_data[1].shape}"
+            )
     if callbacks is not None and not isinstance(callbacks, (list, tuple)):
         raise TypeError(f"callbacks must be a list of keras.callbacks.Callback or None; received {callbacks!r}")
 
     steps = epochs * math.ceil(len(x) / batch_size)
     rate = warmup_cosine(learning_rate, steps, warmup=warmup) if schedule == "warmup_cosine" else learning_rate
-    opt = keras.optimizers.get({"class_name": optimizer.lower(), "config": {"learning_rate": rate}})
-    compile_model(model, task, optimizer=opt, metrics=metrics, steps_per_execution=steps_per_execution)
+    compile_model(model, task, optimizer=optimizer, metrics=metrics, one_hot_labels=one_hot,
+                  steps_per_execution=steps_per_execution)
+    model.optimizer.learning_rate = rate
     train_ds = as_dataset(x, y, batch_size=batch_size, shuffle=True, seed=seed)
     val_ds = None if validation_data is None else as_dataset(*validation_data, batch_size=batch_size)
     return model.fit(train_ds, epochs=epochs, validation_data=val_ds, callbacks=list(callbacks or []),

@@ -10,7 +10,8 @@ import keras  # noqa: F401  (imported here with the real KERAS_HOME, as a notebo
 import pytest
 
 from dlcourse import cli
-from dlcourse.data import _cache, fetching, registry
+from dlcourse.cli import exit_codes
+from dlcourse.data import cache, registry
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,12 +27,12 @@ def offline_empty_home(tmp_path, monkeypatch):
 
 
 def test_exit_codes_are_documented():
-    assert (cli.EXIT_OK, cli.EXIT_FAILED, cli.EXIT_USAGE) == (0, 1, 2)
+    assert (exit_codes.EXIT_OK, exit_codes.EXIT_FAILED, exit_codes.EXIT_USAGE) == (0, 1, 2)
     assert "0 all good, 1 something missing or failed, 2 usage error" in cli.build_parser().format_help()
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["--help"], ["fetch", "doctor", "exit codes"]),
+    (["--help"], ["fetch", "doctor", "run", "results", "exit codes"]),
     (["fetch", "--help"], ["--all", "--list", "--force", "imdb_reviews", "vgg16_imagenet"]),
     (["doctor", "--help"], ["/tmp/.keras", "writable"]),
 ])
@@ -88,24 +89,24 @@ def test_doctor_reports_an_empty_cache_and_exits_1(offline_empty_home, capsys):
 
 def test_doctor_exits_0_when_everything_required_is_cached(monkeypatch, capsys):
     monkeypatch.delenv("DLCOURSE_QUICK", raising=False)
-    monkeypatch.setattr(fetching, "cache_status", lambda name: fetching.CacheStatus(name, name != "mnist", "checked"))
+    monkeypatch.setattr(cache, "cache_status", lambda name: cache.CacheStatus(name, name != "mnist", "checked"))
     assert cli.main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "doctor: all good" in out and "Full mode" in out
 
 
 def test_doctor_flags_an_unwritable_keras_home_and_a_bad_mode(monkeypatch, capsys):
-    monkeypatch.setattr(fetching, "cache_status", lambda name: fetching.CacheStatus(name, True, "checked"))
-    monkeypatch.setattr(_cache, "is_writable", lambda folder: False)
+    monkeypatch.setattr(cache, "cache_status", lambda name: cache.CacheStatus(name, True, "checked"))
+    monkeypatch.setattr(cache, "is_writable", lambda folder: False)
     monkeypatch.setenv("DLCOURSE_QUICK", "ture")
     assert cli.main(["doctor"]) == 1
     out = capsys.readouterr().out
-    assert f"writable: NO - Keras silently uses {_cache.FALLBACK_HOME} instead" in out
+    assert f"writable: NO - Keras silently uses {cache.FALLBACK_HOME} instead" in out
     assert "Mode: PROBLEM: DLCOURSE_QUICK must be one of" in out
 
 
 def test_doctor_shows_quick_mode(monkeypatch, capsys):
-    monkeypatch.setattr(fetching, "cache_status", lambda name: fetching.CacheStatus(name, True, "checked"))
+    monkeypatch.setattr(cache, "cache_status", lambda name: cache.CacheStatus(name, True, "checked"))
     monkeypatch.setenv("DLCOURSE_QUICK", "1")
     assert cli.main(["doctor"]) == 0
     assert "QUICK MODE is on" in capsys.readouterr().out
@@ -120,3 +121,14 @@ def test_python_dash_m_dlcourse_help_in_a_subprocess():
     result = subprocess.run([sys.executable, "-m", "dlcourse", "fetch", "nothing"], capture_output=True, text=True,
                             cwd=ROOT, env=env, timeout=300)
     assert result.returncode == 2 and "unknown name(s) nothing" in result.stderr
+
+
+def test_doctor_in_a_subprocess_prints_no_tensorflow_start_up_noise(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    env.update(PYTHONPATH=str(ROOT), KERAS_HOME=str(tmp_path))
+    result = subprocess.run([sys.executable, "-m", "dlcourse", "doctor"], capture_output=True, text=True,
+                            cwd=ROOT, env=env, timeout=300)
+    assert result.returncode == 1 and "doctor: something the course needs is missing" in result.stdout
+    assert result.stdout.count("Devices: ") == 1
+    for noise in ("cuInit", "oneDNN custom operations", "absl::InitializeLog", "cuda drivers"):
+        assert noise not in result.stderr

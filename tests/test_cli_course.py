@@ -1,3 +1,5 @@
+"""Tests of `python -m dlcourse run | results` (the headless runner itself: tests/test_runner.py)."""
+
 import nbformat
 
 from dlcourse import cli, results
@@ -16,20 +18,31 @@ def test_run_help_and_usage_errors(tmp_path, monkeypatch, capsys):
     _checkout(tmp_path)
     monkeypatch.chdir(tmp_path)
     assert cli.main(["run", "--help"]) == 0
-    assert "build/run/<mode>/" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "build/run/<mode>/" in out and "--quiet" in out
     assert cli.main(["run", "42"]) == 2
-    assert "notebook '42' not found; available notebooks: 00_demo" in capsys.readouterr().out
+    assert "notebook '42' not found; available notebooks: 00_demo" in capsys.readouterr().err
     assert cli.main(["run", "--timeout", "0"]) == 2
+    assert "timeout must be >= 1; received timeout=0" in capsys.readouterr().err
     assert cli.main(["run", "--bogus"]) == 2
 
 
-def test_run_executes_and_exit_code(tmp_path, monkeypatch, capsys):
+def test_run_outside_a_checkout_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["run"]) == 2
+    assert "no notebooks/ folder found" in capsys.readouterr().err
+
+
+def test_run_executes_quietly_with_exit_code(tmp_path, monkeypatch, capsys):
     _checkout(tmp_path)
     monkeypatch.chdir(tmp_path)
-    assert cli.main(["run", "00", "--no-html"]) == 0
-    out = capsys.readouterr().out
-    assert "[1/1] 00_demo ... ok" in out
+    assert cli.main(["run", "00", "--no-html", "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert (tmp_path / "build" / "run" / "quick" / "00_demo.ipynb").exists()
     assert not (tmp_path / "build" / "run" / "quick" / "00_demo.html").exists()
+    _, timings = results.load_results("quick")
+    assert timings["00_demo"]["ok"] is True
 
 
 def test_results_command(tmp_path, monkeypatch, capsys):

@@ -42,6 +42,20 @@ def test_set_seed_reproduces_numpy_and_keras():
     np.testing.assert_array_equal(a[1], b[1])
 
 
+def test_set_seed_accepts_numpy_ints():
+    assert config.set_seed(np.int64(5)) == 5
+
+
+def test_project_root(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "dlcourse").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    assert config.project_root(tmp_path / "notebooks") == tmp_path.resolve()
+    monkeypatch.chdir(tmp_path)
+    assert config.project_root() == tmp_path.resolve()
+    assert config.project_root(tmp_path.parent) is None
+
+
 @pytest.mark.parametrize("seed, error, match", [
     (-1, ValueError, r"seed must be >= 0; received seed=-1"),
     (1.5, TypeError, r"seed must be an int; received seed=1.5 of type float"),
@@ -85,3 +99,15 @@ def test_keras_home(monkeypatch, tmp_path):
     assert config.keras_home() == tmp_path
     monkeypatch.delenv("KERAS_HOME")
     assert str(config.keras_home()).endswith(".keras")
+
+
+def test_write_atomically_replaces_the_file_and_leaves_no_temporary(tmp_path):
+    path = tmp_path / "a.json"
+    assert config.write_atomically(path, "one") == path and path.read_text() == "one"
+    assert path.stat().st_mode & 0o777 == 0o644
+    path.chmod(0o600)
+    config.write_atomically(path, "two")
+    assert path.read_text() == "two" and path.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(TypeError):
+        config.write_atomically(path, b"bytes are not text")
+    assert path.read_text() == "two" and [p.name for p in tmp_path.iterdir()] == ["a.json"]

@@ -12,7 +12,7 @@ import keras  # noqa: F401  (imported here with the real KERAS_HOME, as a notebo
 import pytest
 
 import dlcourse.data as data
-from dlcourse.data import _archives, _cache, fetching, registry
+from dlcourse.data import cache, registry
 from dlcourse.errors import DataUnavailableError
 
 REAL_HOME = Path(os.environ.get("KERAS_HOME") or Path("~/.keras").expanduser())
@@ -92,7 +92,7 @@ def test_a_file_that_is_no_archive_is_reported(home, offline):
     target = home / "datasets" / "cats_and_dogs_filtered.zip"
     target.parent.mkdir(parents=True)
     target.write_bytes(b"<html>Service unavailable</html>")
-    with pytest.raises(DataUnavailableError, match="neither a zip nor a tar archive"):
+    with pytest.raises(DataUnavailableError, match=r"cached archive is corrupt or truncated \(.*cats_and_dogs_filtered.zip is not a zip file\)"):
         data.load_cats_vs_dogs()
 
 
@@ -100,26 +100,26 @@ def test_an_incomplete_extraction_is_detected_and_redone(home, capsys):
     resource = registry.get("reuters21578")
     (home / "datasets").mkdir()
     os.symlink(REAL_HOME / "datasets" / "reuters21578.tar.gz", home / "datasets" / "reuters21578.tar.gz")
-    folder = _archives.ensure_extracted(resource)
+    folder = cache.ensure_extracted(resource)
     assert folder == home / "datasets" / "reuters21578_extracted"
     assert "extracting reuters21578.tar.gz" in capsys.readouterr().out
-    assert _archives.check_extracted(resource, folder) == []
+    assert cache.check_extracted(resource, folder) == []
 
     # Reused, not extracted again.
-    assert _archives.ensure_extracted(resource) == folder
+    assert cache.ensure_extracted(resource) == folder
     assert "extracting" not in capsys.readouterr().out
 
     # A partial extraction: a file missing, another one empty.
     (folder / "reut2-021.sgm").unlink()
     (folder / "reut2-003.sgm").write_bytes(b"")
-    assert _archives.check_extracted(resource, folder) == [
+    assert cache.check_extracted(resource, folder) == [
         "reuters21578_extracted/ holds 21 reut2-*.sgm files, expected 22",
         "reuters21578_extracted/ holds 1 empty files",
     ]
     stories = data.read_reuters_stories()
     assert "extracting reuters21578.tar.gz" in capsys.readouterr().out
     assert len(stories) == 21_578
-    assert _archives.check_extracted(resource, folder) == []
+    assert cache.check_extracted(resource, folder) == []
     assert not [p for p in (home / "datasets").iterdir() if ".partial" in p.name]
 
 
@@ -130,39 +130,40 @@ def test_check_extracted_names_each_short_folder(tmp_path):
         (root / sub).mkdir(parents=True)
         for i in range(3):
             (root / sub / f"x.{i}.jpg").write_bytes(b"\xff\xd8")
-    assert _archives.check_extracted(resource, root) == [
+    assert cache.check_extracted(resource, root) == [
         "cats_and_dogs_filtered/train/cats/ holds 3 *.jpg files, expected 1,000",
         "cats_and_dogs_filtered/train/dogs/ holds 3 *.jpg files, expected 1,000",
         "cats_and_dogs_filtered/validation/cats/ holds 3 *.jpg files, expected 500",
         "cats_and_dogs_filtered/validation/dogs/ is missing",
     ]
-    assert _archives.check_extracted(resource, tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'} does not exist"]
+    assert cache.check_extracted(resource, tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'} does not exist"]
 
 
 def test_the_real_extractions_are_complete():
     for name in ("imdb_reviews", "cats_vs_dogs", "reuters21578"):
         resource = registry.get(name)
-        assert _archives.check_extracted(resource, _archives.ensure_extracted(resource)) == []
-    assert not (_archives.ensure_extracted(registry.get("imdb_reviews")) / "train" / "unsup").exists()
+        assert cache.check_extracted(resource, cache.ensure_extracted(resource)) == []
+    assert not (cache.ensure_extracted(registry.get("imdb_reviews")) / "train" / "unsup").exists()
 
 
 def test_keras_datasets_refuse_a_keras_home_changed_after_import(home):
     _copy_into(home, "boston_housing.npz")
-    assert _cache.keras_home_mismatch() is not None
+    assert cache.keras_home_mismatch() is not None
     with pytest.raises(DataUnavailableError, match="Set KERAS_HOME before importing keras"):
         data.load_boston_housing()
 
 
 def test_the_real_keras_home_is_the_one_keras_uses():
-    assert _cache.keras_home_mismatch() is None
-    assert _cache.cache_root(create=False) == REAL_HOME
+    assert cache.keras_home_mismatch() is None
+    assert cache.cache_root(create=False) == REAL_HOME
 
 
-def test_an_unwritable_home_is_named_in_the_error(home, monkeypatch):
-    monkeypatch.setattr(_cache, "is_writable", lambda folder: False)
-    assert _cache.cache_root() == _cache.FALLBACK_HOME
-    error = _cache.unavailable(registry.get("boston_housing"), "boston_housing.npz", "it is missing")
-    assert f"KERAS_HOME={home} is not writable, so Keras uses {_cache.FALLBACK_HOME} instead" in str(error)
+def test_an_unwritable_home_is_named_in_the_error(home, monkeypatch, offline):
+    monkeypatch.setattr(cache, "is_writable", lambda folder: False)
+    assert cache.cache_root() == cache.FALLBACK_HOME
+    with pytest.raises(DataUnavailableError) as info:
+        data.load_imdb_word_index()
+    assert f"KERAS_HOME={home} is not writable, so Keras uses {cache.FALLBACK_HOME} instead" in str(info.value)
 
 
 def test_fetch_verifies_cached_files():
@@ -176,7 +177,7 @@ def test_fetch_deletes_a_corrupt_file_and_reports_the_failed_download(home, offl
     weights = home / "models" / registry.get("mobilenet_v2_imagenet").files[0].filename
     weights.parent.mkdir()
     weights.write_bytes(b"not hdf5")
-    assert fetching.cache_status("mobilenet_v2_imagenet") == fetching.CacheStatus(
+    assert cache.cache_status("mobilenet_v2_imagenet") == cache.CacheStatus(
         "mobilenet_v2_imagenet", False, f"corrupt: {weights.name} is not an HDF5 file"
     )
     with pytest.raises(DataUnavailableError, match="fetch mobilenet_v2_imagenet"):
@@ -212,7 +213,25 @@ def test_fetch_force_offline_keeps_the_cached_copy(home, offline):
 
 def test_a_missing_keras_home_is_created_on_first_use(tmp_path, monkeypatch, offline):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "new" / "keras"))
-    assert _cache.cache_root(create=False) == tmp_path / "new" / "keras"
+    assert cache.cache_root(create=False) == tmp_path / "new" / "keras"
     with pytest.raises(DataUnavailableError, match=str(tmp_path / "new" / "keras" / "datasets")):
         data.load_imdb_word_index()
     assert (tmp_path / "new" / "keras").is_dir()
+
+
+def test_an_archive_member_outside_the_folder_is_refused(home, offline):
+    import io
+    import tarfile
+
+    layout = registry.ArchiveLayout("evil_extracted", "", "*.txt", {"": 1})
+    resource = registry.Resource("evil", "Evil", "dataset", (registry.RemoteFile("evil.tar.gz", "https://example.invalid/e"),),
+                                 "", (), "", "", "", layout)
+    (home / "datasets").mkdir()
+    with tarfile.open(home / "datasets" / "evil.tar.gz", "w:gz") as tar:
+        info = tarfile.TarInfo("../escaped.txt")
+        info.size = 4
+        tar.addfile(info, io.BytesIO(b"evil"))
+    with pytest.raises(DataUnavailableError, match=r"corrupt or truncated \(.*outside the destination"):
+        cache.ensure_extracted(resource)
+    assert not (home / "escaped.txt").exists()
+    assert sorted(p.name for p in (home / "datasets").iterdir()) == ["evil.tar.gz"]

@@ -1,66 +1,9 @@
-"""Tests of dlcourse.data.preprocessing and of the reproducible subsets of dlcourse.data._subset."""
-
-from collections import Counter
+"""Tests of dlcourse.data.preprocessing: standardization with training statistics only."""
 
 import numpy as np
 import pytest
-import tensorflow as tf
 
 import dlcourse.data as data
-from dlcourse.data import _subset
-
-
-# --- multi_hot -------------------------------------------------------------------------------
-
-
-def test_multi_hot_marks_each_index_once():
-    out = data.multi_hot([[1, 3, 3], [], np.array([0, 4])], 5)
-    assert out.dtype == np.float32
-    np.testing.assert_array_equal(out, [[0, 1, 0, 1, 0], [0, 0, 0, 0, 0], [1, 0, 0, 0, 1]])
-
-
-def test_multi_hot_takes_an_object_array_of_lists():
-    sequences = np.empty(2, dtype=object)
-    sequences[0], sequences[1] = [1, 2], [2]
-    assert data.multi_hot(sequences, 3).tolist() == [[0, 1, 1], [0, 0, 1]]
-
-
-def test_multi_hot_validation():
-    with pytest.raises(ValueError, match=r"every index must be in \[0, num_words=4\); sequences\[1\] holds 4"):
-        data.multi_hot([[0], [1, 4]], 4)
-    with pytest.raises(ValueError, match=r"sequences\[0\] holds -1"):
-        data.multi_hot([[-1]], 4)
-    with pytest.raises(ValueError, match="num_words must be >= 1; received num_words=0"):
-        data.multi_hot([[0]], 0)
-    with pytest.raises(TypeError, match="num_words must be an int; received num_words=10.0"):
-        data.multi_hot([[0]], 10.0)
-    with pytest.raises(TypeError, match=r"sequences\[0\] must be a flat sequence of ints; received dtype float64"):
-        data.multi_hot([[0.5]], 4)
-    with pytest.raises(TypeError, match=r"sequences\[0\] must be a sequence of ints; received 'ab'"):
-        data.multi_hot(["ab"], 4)
-    with pytest.raises(TypeError, match="sequences must be a list of integer sequences; received str"):
-        data.multi_hot("abc", 4)
-
-
-# --- decode_indices --------------------------------------------------------------------------
-
-
-def test_decode_indices_follows_the_keras_offset():
-    word_index = {"the": 1, "movie": 2, "was": 3}
-    assert data.decode_indices([1, 4, 5, 6, 2, 0], word_index) == "? the movie was ? ?"
-    assert data.decode_indices(np.array([1, 2, 3]), word_index, offset=0) == "the movie was"
-    assert data.decode_indices([], word_index) == ""
-
-
-def test_decode_indices_validation():
-    with pytest.raises(TypeError, match="word_index must be a dict of words to ints; received list"):
-        data.decode_indices([1], ["the"])
-    with pytest.raises(ValueError, match="offset must be >= 0; received offset=-1"):
-        data.decode_indices([1], {"the": 1}, offset=-1)
-    with pytest.raises(TypeError, match=r"indices must hold ints; received indices\[1\]='x'"):
-        data.decode_indices([1, "x"], {"the": 1})
-    with pytest.raises(TypeError, match="indices must be a sequence of ints; received 'the'"):
-        data.decode_indices("the", {"the": 1})
 
 
 # --- standardize -----------------------------------------------------------------------------
@@ -107,55 +50,13 @@ def test_standardize_validation():
         stats.transform(np.ones((2, 4)))
 
 
-# --- text ------------------------------------------------------------------------------------
+def test_standardize_matches_scikit_learn_per_pixel():
+    from sklearn.preprocessing import StandardScaler
 
-
-def test_standardize_review_strips_html_breaks_and_punctuation():
-    out = data.standardize_review(tf.constant(["A good film.<br /><br />Good!", "Bad<br/>BAD, bad"])).numpy()
-    assert out.tolist() == [b"a good film  good", b"bad bad bad"]
-
-
-def test_multi_hot_vectorizer_vocabulary_and_output():
-    vectorizer = data.multi_hot_vectorizer(["A good film.<br />Good!", "a bad film", "good"], max_tokens=10)
-    assert vectorizer.get_vocabulary() == ["[UNK]", "good", "film", "a", "bad"]
-    out = vectorizer(["good good unknown"]).numpy()
-    np.testing.assert_array_equal(out, [[1, 1, 0, 0, 0]])
-    assert vectorizer.get_config()["output_mode"] == "multi_hot"
-
-
-def test_multi_hot_vectorizer_takes_a_dataset_of_strings():
-    ds = tf.data.Dataset.from_tensor_slices(["x y", "y"]).batch(2)
-    assert data.multi_hot_vectorizer(ds, max_tokens=5).get_vocabulary() == ["[UNK]", "y", "x"]
-
-
-def test_multi_hot_vectorizer_validation():
-    with pytest.raises(ValueError, match="max_tokens must be >= 2; received max_tokens=1"):
-        data.multi_hot_vectorizer(["a"], max_tokens=1)
-    with pytest.raises(TypeError, match=r"texts must hold str; received texts\[1\]=3 of type int"):
-        data.multi_hot_vectorizer(["a", 3])
-    with pytest.raises(TypeError, match="texts must be a list or array of str, or a tf.data.Dataset of strings; received str"):
-        data.multi_hot_vectorizer("a text")
-    with pytest.raises(ValueError, match="texts must hold at least one text"):
-        data.multi_hot_vectorizer([])
-    labelled = tf.data.Dataset.from_tensor_slices((["a"], [1]))
-    with pytest.raises(TypeError, match=r"map the labels away first, ds.map\(lambda x, y: x\)"):
-        data.multi_hot_vectorizer(labelled)
-
-
-# --- subsets ---------------------------------------------------------------------------------
-
-
-def test_stratified_subset_keeps_class_shares_and_is_reproducible():
-    labels = np.array([0] * 90 + [1] * 9 + [2] * 1)
-    indices = _subset.subset_indices(100, 20, seed=0, labels=labels)
-    assert len(indices) == 20 and len(set(indices.tolist())) == 20
-    assert Counter(labels[indices].tolist()) == {0: 18, 1: 2}
-    np.testing.assert_array_equal(indices, _subset.subset_indices(100, 20, seed=0, labels=labels))
-    assert not np.array_equal(indices, _subset.subset_indices(100, 20, seed=1, labels=labels))
-    assert Counter(labels[_subset.subset_indices(100, 11, seed=0, labels=labels)].tolist()) == {0: 10, 1: 1}
-
-
-def test_subset_indices_without_size():
-    assert _subset.subset_indices(5, None, seed=0) is None
-    assert sorted(_subset.subset_indices(5, None, seed=0, shuffle_all=True).tolist()) == [0, 1, 2, 3, 4]
-    assert len(_subset.subset_indices(50, 7, seed=0)) == 7
+    rng = np.random.default_rng(0)
+    x_train, x_test = rng.integers(0, 256, (50, 4, 3)).astype(np.float32), rng.normal(size=(5, 4, 3))
+    train_s, test_s, stats = data.standardize(x_train, x_test)
+    scaler = StandardScaler().fit(x_train.reshape(50, -1))
+    np.testing.assert_allclose(train_s.reshape(50, -1), scaler.transform(x_train.reshape(50, -1)), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(test_s.reshape(5, -1), scaler.transform(x_test.reshape(5, -1)), rtol=1e-5, atol=1e-6)
+    assert stats.mean.shape == stats.std.shape == (4, 3)

@@ -1,9 +1,11 @@
-"""Tests of dlcourse.data.vectorized_text: vectorize_texts and decode_multi_hot."""
+"""Tests of dlcourse.data.vectorized_text: the multi-hot vectorizer, vectorize_texts and decode_multi_hot."""
 
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
+import dlcourse.data as data
 from dlcourse.data import multi_hot_vectorizer
 from dlcourse.data.vectorized_text import decode_multi_hot, vectorize_texts
 
@@ -100,3 +102,35 @@ def test_decode_multi_hot_validation():
         decode_multi_hot([0, 1], "ab")
     with pytest.raises(TypeError, match=r"vocabulary must hold str; received vocabulary\[1\]=2"):
         decode_multi_hot([0, 1], ["[UNK]", 2])
+
+
+def test_standardize_review_strips_html_breaks_and_punctuation():
+    out = data.standardize_review(tf.constant(["A good film.<br /><br />Good!", "Bad<br/>BAD, bad"])).numpy()
+    assert out.tolist() == [b"a good film  good", b"bad bad bad"]
+
+
+def test_multi_hot_vectorizer_vocabulary_and_output():
+    vectorizer = data.multi_hot_vectorizer(["A good film.<br />Good!", "a bad film", "good"], max_tokens=10)
+    assert vectorizer.get_vocabulary() == ["[UNK]", "good", "film", "a", "bad"]
+    out = vectorizer(["good good unknown"]).numpy()
+    np.testing.assert_array_equal(out, [[1, 1, 0, 0, 0]])
+    assert vectorizer.get_config()["output_mode"] == "multi_hot"
+
+
+def test_multi_hot_vectorizer_takes_a_dataset_of_strings():
+    ds = tf.data.Dataset.from_tensor_slices(["x y", "y"]).batch(2)
+    assert data.multi_hot_vectorizer(ds, max_tokens=5).get_vocabulary() == ["[UNK]", "y", "x"]
+
+
+def test_multi_hot_vectorizer_validation():
+    with pytest.raises(ValueError, match="max_tokens must be >= 2; received max_tokens=1"):
+        data.multi_hot_vectorizer(["a"], max_tokens=1)
+    with pytest.raises(TypeError, match=r"texts must hold str; received texts\[1\]=3 of type int"):
+        data.multi_hot_vectorizer(["a", 3])
+    with pytest.raises(TypeError, match="texts must be a list or NumPy array of str, or a tf.data.Dataset of strings; received texts='a text'"):
+        data.multi_hot_vectorizer("a text")
+    with pytest.raises(ValueError, match="texts must hold at least one text"):
+        data.multi_hot_vectorizer([])
+    labelled = tf.data.Dataset.from_tensor_slices((["a"], [1]))
+    with pytest.raises(TypeError, match=r"map the labels away first, ds.map\(lambda x, y: x\)"):
+        data.multi_hot_vectorizer(labelled)

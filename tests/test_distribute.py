@@ -18,9 +18,9 @@ import pytest
 import tensorflow as tf
 
 from dlcourse import compile_model, cross_validate
-from dlcourse._session import clear_session, in_strategy_scope
+from dlcourse.precision import clear_session, in_strategy_scope
 from dlcourse.models.dense import build_dense
-from dlcourse.tuning import CVTuner, DenseHyperModel, cross_validated_search
+from dlcourse import CVTuner, DenseHyperModel, cross_validated_search, trials_dataframe
 
 MIRRORED = r"""
 import json, os, tempfile
@@ -88,8 +88,10 @@ class Probe(dlcourse.DenseHyperModel):
         return model
 folder = tempfile.mkdtemp()
 hypermodel = Probe((8,), "binary", num_layers=1, units=(4, 8), dropout_rate=0.0, learning_rate=1e-2)
-trials = dlcourse.cross_validated_search(hypermodel, x, y, k=2, max_trials=1, epochs=1, directory=folder,
-                                         project_name="cv", distribution_strategy=strategy)
+probed.clear()  # the constructor's checking build
+tuner = dlcourse.cross_validated_search(hypermodel, x, y, k=2, max_trials=1, epochs=1, directory=folder,
+                                        project_name="cv", distribution_strategy=strategy, verbose=0)
+trials = dlcourse.trials_dataframe(tuner)
 out["cv_search"] = {"mirrored": list(probed), "status": trials["status"].tolist(), "score": trials["score"].tolist()}
 
 probed.clear()
@@ -187,9 +189,10 @@ def test_cv_tuner_builds_each_fold_in_its_strategy(tmp_path):
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(12, 4)).astype("float32")
-    trials = cross_validated_search(Probe((4,), "regression", num_layers=1, units=4, dropout_rate=0.0), x,
-                                    x.sum(axis=1), k=2, max_trials=1, epochs=1, directory=tmp_path,
-                                    distribution_strategy=strategy)
+    hypermodel = Probe((4,), "regression", num_layers=1, units=4, dropout_rate=0.0)
+    seen.clear()  # the constructor's checking build
+    trials = trials_dataframe(cross_validated_search(hypermodel, x, x.sum(axis=1), k=2, max_trials=1, epochs=1,
+                                                     directory=tmp_path, distribution_strategy=strategy))
     # the first build declares the search space (keras-tuner, never trained); then one per fold
     assert seen[1:] == [True, True] and trials["status"].tolist() == ["COMPLETED"]
 

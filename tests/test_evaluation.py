@@ -1,4 +1,4 @@
-"""Tests of dlcourse.evaluation: hold-out splits, K-fold and iterated K-fold, CVResult, smooth_curve."""
+"""Tests of dlcourse.evaluation: hold-out splits, K-fold and iterated K-fold, and CVResult."""
 
 import functools
 
@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import KFold
 
-from dlcourse.evaluation import CVResult, cross_validate, holdout_split, iterated_kfold, smooth_curve
-from dlcourse.evaluation.splits import stratify_labels
+from dlcourse.evaluation.crossval import cross_validate, iterated_kfold
+from dlcourse.evaluation.result import CVResult
+from dlcourse.evaluation.splits import holdout_split
+from dlcourse.validation import stratify_labels
 
 N = 20
 
@@ -241,7 +243,7 @@ def _constructed(repeats=1):
 def test_mean_curve_on_a_constructed_result():
     result = _constructed()
     assert result.mean_curve("val_loss").tolist() == [3.0, 1.5, 2.5]
-    assert result.mean_curve("val_loss", smooth=0.5).tolist() == [3.0, 2.25, 2.375]
+    np.testing.assert_allclose(result.mean_curve("val_loss", smooth=0.5), [3.0, 2.0, 4 / 1.75])  # bias-corrected
     assert result.mean_curve("val_loss").to_numpy().shape == (3,)
 
 
@@ -250,15 +252,8 @@ def test_best_epoch_on_a_constructed_result():
     assert result.best_epoch() == 2
     assert result.best_epoch("val_accuracy") == 1  # maximised
     assert result.best_epoch("val_loss", mode="max") == 1
-    assert result.best_epoch("val_loss", smooth=0.5) == 2  # smoothed: 3.0, 2.25, 2.375
+    assert result.best_epoch("val_loss", smooth=0.5) == 2  # smoothed: 3.0, 2.0, 2.286
 
-
-def test_best_epoch_of_the_smoothed_curve():
-    values = [5.0, 1.0, 5.0, 2.0, 2.0, 2.0]  # smoothed with 0.5: 5, 3, 4, 3, 2.5, 2.25
-    rows = [{"repeat": 0, "fold": 0, "epoch": e, "metric": "val_mae", "value": v} for e, v in enumerate(values, 1)]
-    result = CVResult(scores=pd.DataFrame({"repeat": [0], "fold": [0]}), history=pd.DataFrame(rows), val_indices=[], k=2)
-    assert result.best_epoch("val_mae") == 2
-    assert result.best_epoch("val_mae", smooth=0.5) == 6
 
 def test_summary_on_a_constructed_result():
     summary = _constructed(repeats=2).summary()
@@ -285,39 +280,6 @@ def test_best_epoch_needs_a_mode_for_unknown_names():
     with pytest.raises(ValueError, match="pass mode='min' or mode='max'"):
         result.best_epoch("score")
     assert result.best_epoch("score", mode="min") == 1
-
-
-# --- smooth_curve ------------------------------------------------------------------------------
-
-
-def test_smooth_curve_matches_a_hand_computation():
-    values = [10.0, 0.0, 5.0, 5.0]
-    expected = [10.0]
-    for v in values[1:]:
-        expected.append(expected[-1] * 0.8 + v * 0.2)
-    np.testing.assert_allclose(smooth_curve(values, factor=0.8), expected)
-    np.testing.assert_allclose(smooth_curve(values, factor=0.8), [10.0, 8.0, 7.4, 6.92])
-    np.testing.assert_allclose(smooth_curve(np.array(values), factor=0.0), values)
-    series = pd.Series(values, index=[1, 2, 3, 4], name="val_mae")
-    smoothed = smooth_curve(series)
-    assert isinstance(smoothed, pd.Series) and smoothed.name == "val_mae" and list(smoothed.index) == [1, 2, 3, 4]
-
-
-@pytest.mark.parametrize(
-    ("values", "factor", "error", "message"),
-    [
-        ([1.0, 2.0], 1.0, ValueError, "factor must be < 1.0; received factor=1.0"),
-        ([1.0, 2.0], -0.1, ValueError, "factor must be >= 0.0"),
-        ([1.0, 2.0], "0.9", TypeError, "factor must be a number"),
-        ([], 0.9, ValueError, "values must be a non-empty 1-D sequence"),
-        ([[1.0], [2.0]], 0.9, ValueError, "non-empty 1-D sequence; received an array of shape"),
-        (["a", "b"], 0.9, TypeError, "values must hold numbers"),
-        ("abc", 0.9, TypeError, "values must be a 1-D sequence of numbers"),
-    ],
-)
-def test_smooth_curve_validation(values, factor, error, message):
-    with pytest.raises(error, match=message):
-        smooth_curve(values, factor=factor)
 
 
 # --- holdout_split -----------------------------------------------------------------------------
@@ -459,3 +421,55 @@ def test_iterated_kfold_validation(kwargs, error, message):
     x, y = _regression_data()
     with pytest.raises(error, match=message):
         iterated_kfold(_build_regression, x, y, **kwargs)
+
+
+# --- bad data is rejected before the first fit; progress bar ---------------------------------
+
+
+def _build_softmax(loss="sparse_categorical_crossentropy"):
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(inputs), name="tiny_softmax")
+    model.compile(optimizer="rmsprop", loss=loss)
+    return model
+
+
+@pytest.mark.parametrize(
+    ("build", "change", "match"),
+    [
+        (_build_regression, lambda x, y: (np.where(x > 1, np.nan, x), y), r"x must hold finite numbers; received x with \d+ NaN"),
+        (_build_regression, lambda x, y: (np.where(x > 1, -np.inf, x), y), r"x must hold finite numbers"),
+        (_build_regression, lambda x, y: (x, np.where(y > 1, np.inf, y)), r"y must hold finite numbers"),
+        (_build_regression, lambda x, y: (x[:, :2], y), r"x must hold samples of shape \(3,\) to fit model 'tiny_regression'; received x with shape \(20, 2\)"),
+        (_build_binary, lambda x, y: (x, np.arange(len(y)) % 3), r"y must hold targets in \[0, 1\] .*received y from 0 to 2"),
+        (_build_softmax, lambda x, y: (x, np.arange(len(y)) % 4), r"y must hold class indices 0..2 for a model with 3 output units; received y with values \[0, 1, 2, 3\]"),
+        (_build_softmax, lambda x, y: (x, np.eye(3)[np.arange(len(y)) % 3]), r"y must hold class indices for a model compiled with loss='sparse_categorical_crossentropy'"),
+        (functools.partial(_build_softmax, "categorical_crossentropy"), lambda x, y: (x, np.arange(len(y)) % 3), r"y must hold one-hot rows for a model compiled with loss='categorical_crossentropy'"),
+    ],
+)
+def test_kfold_rejects_bad_data_before_the_first_fit(build, change, match):
+    x, y = change(*_regression_data())
+    counter = _Counter(build)
+    recorder = _WeightRecorder()
+    with pytest.raises(ValueError, match=match):
+        cross_validate(counter, x, y, k=2, epochs=1, fit_kwargs={"callbacks": [recorder]}, verbose=0)
+    assert recorder.start == []  # no fit began
+    assert counter.calls <= 1
+
+
+def test_kfold_takes_one_hot_labels_with_categorical_crossentropy():
+    x, _ = _regression_data()
+    y = np.eye(3, dtype="float32")[np.arange(len(x)) % 3]
+    result = cross_validate(functools.partial(_build_softmax, "categorical_crossentropy"), x, y, k=2, epochs=1, verbose=0)
+    assert len(result.scores) == 2
+
+
+def test_kfold_shows_a_progress_bar_unless_verbose_is_0(capsys):
+    x, y = _regression_data()
+    cross_validate(_build_regression, x, y, k=2, epochs=1, verbose=1)
+    shown = capsys.readouterr().err
+    assert "K-fold" in shown and "2/2" in shown and "val_mae" in shown
+    iterated_kfold(_build_regression, x, y, k=2, repeats=2, epochs=1, verbose=1)
+    assert "4/4" in capsys.readouterr().err
+    cross_validate(_build_regression, x, y, k=2, epochs=1, verbose=0)
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""

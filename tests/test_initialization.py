@@ -9,9 +9,7 @@ import numpy as np
 import pytest
 
 from dlcourse.initialization import (
-    TABLE_FACTORS,
     StackVariances,
-    _stack_kernels,
     initialization_table,
     table_initializer,
     variance_through_stack,
@@ -28,12 +26,13 @@ def test_table_logistic_row_is_glorot():
 
 def test_table_factors_and_equal_variances():
     table = initialization_table(50, 70)
-    for name, factor in TABLE_FACTORS.items():
+    factors = {"logistic": 1.0, "tanh": 4.0, "relu": math.sqrt(2.0)}  # the syllabus's table
+    assert set(table) == set(factors)
+    for name, factor in factors.items():
         assert table[name]["r"] == pytest.approx(factor * table["logistic"]["r"])
         assert table[name]["sigma"] == pytest.approx(factor * table["logistic"]["sigma"])
         assert table[name]["r"] ** 2 / 3 == pytest.approx(table[name]["sigma"] ** 2)
         assert table[name]["variance"] == pytest.approx(table[name]["sigma"] ** 2)
-    assert TABLE_FACTORS == {"logistic": 1.0, "tanh": 4.0, "relu": math.sqrt(2.0)}
 
 
 @pytest.mark.parametrize("fans", [(0, 10), (10, 0)])
@@ -105,13 +104,25 @@ def test_stack_is_deterministic_and_layers_differ():
     assert not np.array_equal(a.activations, c.activations)
 
 
-def test_stack_identical_kernels_would_be_a_bug():
+class _RecordingHeNormal(keras.initializers.HeNormal):
+    """HeNormal that records the seed of every kernel it draws."""
+
+    seeds: list = []
+
+    def __call__(self, shape, dtype=None):
+        _RecordingHeNormal.seeds.append(self.get_config()["seed"])
+        return super().__call__(shape, dtype=dtype)
+
+
+def test_stack_draws_every_kernel_with_its_own_seed():
     # A seeded Keras initializer returns the same values at every call; each layer must be re-seeded.
-    kernels = _stack_kernels(keras.initializers.HeNormal(seed=1), 0, 3, 8, "float32")
-    assert len(kernels) == 3 and tuple(kernels[0].shape) == (8, 8)
-    assert not np.array_equal(np.asarray(kernels[0]), np.asarray(kernels[1]))
-    again = _stack_kernels(keras.initializers.HeNormal(seed=1), 0, 3, 8, "float32")
-    np.testing.assert_array_equal(np.asarray(kernels[2]), np.asarray(again[2]))
+    _RecordingHeNormal.seeds = []
+    variance_through_stack(_RecordingHeNormal(seed=1), depth=3, units=8, batch_size=4)
+    first = list(_RecordingHeNormal.seeds)
+    assert len(first) == 3 and len(set(first)) == 3
+    _RecordingHeNormal.seeds = []
+    variance_through_stack(_RecordingHeNormal(seed=1), depth=3, units=8, batch_size=4)
+    assert _RecordingHeNormal.seeds == first  # same seed, same kernels
 
 
 def test_stack_float32_and_callable_activation():

@@ -21,9 +21,9 @@ def test_code_size_lower_bound_is_ceil_log2(n, k):
 
 
 def test_code_size_lower_bound_validation():
-    with pytest.raises(ValueError, match="num_inputs must be >= 2"):
+    with pytest.raises(ValueError, match="num_patterns must be >= 2"):
         code_size_lower_bound(1)
-    with pytest.raises(TypeError, match="num_inputs must be an int"):
+    with pytest.raises(TypeError, match="num_patterns must be an int"):
         code_size_lower_bound(784.0)
 
 

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from dlcourse.layers import augmentation_block
+from dlcourse.models.regularization import augmentation_block
 from dlcourse.models.convnet import build_convnet
 
 

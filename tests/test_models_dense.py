@@ -1,10 +1,11 @@
-"""Tests of dlcourse.models.dense.build_dense."""
+"""Tests of dlcourse.models.dense: build_dense and dense_stack."""
 
 import keras
 import numpy as np
 import pytest
 
-from dlcourse.models.dense import build_dense
+from dlcourse.models.dense import build_dense, dense_stack
+from dlcourse.models.regularization import weight_constraint, weight_regularizer
 
 
 def _layers(model, cls):
@@ -118,3 +119,49 @@ def test_custom_activation():
 def test_validation(args, kwargs, error, message):
     with pytest.raises(error, match=message):
         build_dense(*args, **kwargs)
+
+
+# --- dense_stack -------------------------------------------------------------------------------
+
+
+def test_dense_stack_layers_names_and_parameters():
+    inputs = keras.Input((8,))
+    model = keras.Model(inputs, dense_stack(inputs, (16, 4), activation="tanh", dropout_rate=0.5, prefix="fc"))
+    assert [layer.name for layer in model.layers[1:]] == ["fc_1", "fc_1_dropout", "fc_2", "fc_2_dropout"]
+    assert model.count_params() == (8 * 16 + 16) + (16 * 4 + 4)
+    assert model.get_layer("fc_1").activation.__name__ == "tanh"
+    assert dense_stack(inputs, ()) is inputs
+
+
+def test_dense_stack_batch_norm_regularizer_and_constraint():
+    inputs = keras.Input((8,))
+    outputs = dense_stack(
+        inputs, (4,), batch_norm=True, kernel_regularizer=weight_regularizer(l2=0.1), kernel_constraint=weight_constraint(2.0)
+    )
+    model = keras.Model(inputs, outputs)
+    assert [layer.name for layer in model.layers[1:]] == ["hidden_1", "hidden_1_bn", "hidden_1_act"]
+    dense = model.get_layer("hidden_1")
+    assert not dense.use_bias and dense.activation.__name__ == "linear"
+    assert isinstance(dense.kernel_regularizer, keras.regularizers.L2)
+    assert dense.kernel_constraint.max_value == 2.0
+    x = np.ones((2, 8), "float32")
+    model(x, training=True)
+    assert len(model.losses) == 1 and float(model.losses[0]) > 0  # the L2 penalty on the kernel
+
+
+@pytest.mark.parametrize(
+    ("x", "kwargs", "error", "message"),
+    [
+        (np.zeros((2, 8)), {}, TypeError, r"x must be a symbolic tensor such as keras.Input\(\(28, 28, 1\)\); received x of type ndarray"),
+        (None, {"units": (4, 0)}, ValueError, r"every entry of units must be >= 1; received units=\(4, 0\)"),
+        (None, {"activation": "swishy"}, ValueError, r"activation must be a Keras activation name .*received activation='swishy'"),
+        (None, {"activation": 3}, TypeError, r"activation must be an activation name such as 'relu' or a callable; received activation=3"),
+        (None, {"dropout_rate": 1.0}, ValueError, r"dropout_rate must be < 1.0; received dropout_rate=1.0"),
+        (None, {"batch_norm": 1}, TypeError, r"batch_norm must be a bool; received batch_norm=1"),
+        (None, {"prefix": ""}, TypeError, r"prefix must be a non-empty str; received prefix=''"),
+    ],
+)
+def test_dense_stack_validation(x, kwargs, error, message):
+    x = keras.Input((8,)) if x is None else x
+    with pytest.raises(error, match=message):
+        dense_stack(x, kwargs.pop("units", (4,)), **kwargs)

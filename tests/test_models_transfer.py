@@ -1,27 +1,15 @@
-"""Tests of dlcourse.models.transfer: pretrained bases, transfer models, features, fine-tuning.
+"""Tests of dlcourse.models.transfer: transfer models, feature extraction, fine-tuning.
 
-No ImageNet weights can be downloaded here: the bases are built with ``weights=None`` and small
-inputs, and the download is replaced to test the cache, quick-mode and full-mode paths.
+The bases are built with ``weights=None`` and small inputs (no ImageNet weights are downloaded).
 """
 
-import urllib.error
-
-import h5py
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from dlcourse.errors import DataUnavailableError
-from dlcourse.models import pretrained
-from dlcourse.models.transfer import (
-    build_transfer_model,
-    extract_features,
-    preprocess_input_for,
-    pretrained_base,
-    pretrained_weights_file,
-    set_trainable_layers,
-)
+from dlcourse.models.pretrained import pretrained_base
+from dlcourse.models.transfer import build_transfer_model, extract_features, set_trainable_layers
 
 
 @pytest.fixture(scope="module")
@@ -34,154 +22,10 @@ def vgg():
     return pretrained_base("vgg16", input_shape=(32, 32, 3), weights=None)
 
 
-@pytest.fixture
-def empty_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
-    return tmp_path / "keras" / "models"
-
-
-def _no_download(exc):
-    def download(info):
-        raise exc
-
-    return download
-
-
 def _tiny_base():
     """A stand-in base whose features are the channel means of each image."""
     inputs = keras.Input((8, 8, 3))
     return keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(inputs), name="channel_means")
-
-
-# --- pretrained_base ---------------------------------------------------------------------------
-
-
-def test_pretrained_bases_without_weights(mobilenet, vgg):
-    assert mobilenet.output_shape == (None, 3, 3, 1280)
-    assert vgg.output_shape == (None, 1, 1, 512)
-    assert vgg.count_params() == 14_714_688  # the VGG16 convolutional base
-    assert not any(isinstance(layer, keras.layers.Dense) for layer in vgg.layers)
-
-
-def test_weights_file_names():
-    mobile = pretrained_weights_file("mobilenet_v2")
-    assert mobile.filename == "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5"
-    assert mobile.registry_name == "mobilenet_v2_imagenet"
-    assert mobile.origin.endswith("/mobilenet_v2/" + mobile.filename)
-    vgg16 = pretrained_weights_file("vgg16")
-    assert vgg16.filename == "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
-    assert vgg16.registry_name == "vgg16_imagenet"
-    assert vgg16.file_hash == "6d6bbae143d832006294945121d1f1fc"
-
-
-def test_weights_file_lives_in_keras_home(empty_cache):
-    assert pretrained_weights_file("vgg16").path == empty_cache / "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
-
-
-def test_quick_mode_falls_back_to_random_weights(empty_cache, monkeypatch, capsys):
-    monkeypatch.setenv("DLCOURSE_QUICK", "1")
-    monkeypatch.setattr(pretrained, "_download", _no_download(Exception("URL fetch failure on https://...: None -- x")))
-    base = pretrained_base("mobilenet_v2", input_shape=(96, 96, 3))
-    assert base.output_shape == (None, 3, 3, 1280)
-    notice = capsys.readouterr().out
-    assert "RANDOM weights" in notice and "accuracy is meaningless" in notice
-    assert "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5" in notice
-    assert "python -m dlcourse fetch mobilenet_v2_imagenet" in notice
-
-
-def test_quick_mode_fallback_on_url_error(empty_cache, monkeypatch, capsys):
-    monkeypatch.setenv("DLCOURSE_QUICK", "1")
-    monkeypatch.setattr(pretrained, "_download", _no_download(urllib.error.URLError("no network")))
-    assert pretrained_base("vgg16", input_shape=(32, 32, 3)).output_shape == (None, 1, 1, 512)
-    assert "python -m dlcourse fetch vgg16_imagenet" in capsys.readouterr().out
-
-
-def test_full_mode_raises_data_unavailable(empty_cache, monkeypatch):
-    monkeypatch.setenv("DLCOURSE_QUICK", "0")
-    monkeypatch.setattr(pretrained, "_download", _no_download(urllib.error.URLError("no network")))
-    with pytest.raises(DataUnavailableError) as info:
-        pretrained_base("vgg16", input_shape=(32, 32, 3))
-    message = info.value.args[0]  # (OSError's str() shows errno/filename once .filename is set)
-    assert "python -m dlcourse fetch vgg16_imagenet" in message
-    assert "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5" in message
-    assert "the vgg16 base" in message and str(empty_cache) in message
-    assert info.value.dataset == "vgg16_imagenet"
-    assert info.value.filename == "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
-    assert info.value.__cause__ is None and info.value.__context__ is None
-
-
-def test_full_mode_real_download_failure_is_data_unavailable(empty_cache, monkeypatch):
-    """keras.utils.get_file itself, with the URL pointing nowhere, gives DataUnavailableError too."""
-    monkeypatch.setenv("DLCOURSE_QUICK", "0")
-    info = pretrained_weights_file("mobilenet_v2")
-    nowhere = pretrained.WeightsFile(info.base, info.filename, "http://127.0.0.1:9/none.h5", None, info.registry_name)
-    monkeypatch.setattr(pretrained, "pretrained_weights_file", lambda name: nowhere)
-    with pytest.raises(DataUnavailableError) as info:
-        pretrained_base("mobilenet_v2", input_shape=(96, 96, 3))
-    assert "python -m dlcourse fetch mobilenet_v2_imagenet" in info.value.args[0]
-    assert info.value.__context__ is None
-
-
-def test_other_errors_are_not_swallowed(empty_cache, monkeypatch):
-    monkeypatch.setenv("DLCOURSE_QUICK", "1")
-    monkeypatch.setattr(pretrained, "_download", _no_download(RuntimeError("a bug")))
-    with pytest.raises(RuntimeError, match="a bug"):
-        pretrained_base("vgg16", input_shape=(32, 32, 3))
-
-
-def test_cached_weights_are_loaded(empty_cache, monkeypatch, vgg):
-    from keras.src.legacy.saving import legacy_h5_format  # the format of the Keras weights files
-
-    empty_cache.mkdir(parents=True)
-    with h5py.File(pretrained_weights_file("vgg16").path, "w") as f:
-        legacy_h5_format.save_weights_to_hdf5_group(f, vgg)
-    monkeypatch.setenv("DLCOURSE_QUICK", "0")
-    monkeypatch.setattr(pretrained, "_download", _no_download(AssertionError("must not download")))
-    loaded = pretrained_base("vgg16", input_shape=(32, 32, 3))
-    assert all(np.array_equal(a, b) for a, b in zip(vgg.get_weights(), loaded.get_weights()))
-
-
-def test_size_matched_mobilenet_file_is_preferred(empty_cache, monkeypatch):
-    seen = []
-
-    def download(info):
-        seen.append(info.filename)
-        raise OSError("offline")
-
-    monkeypatch.setattr(pretrained, "_download", download)
-    monkeypatch.setenv("DLCOURSE_QUICK", "1")
-    candidates = pretrained._candidates("mobilenet_v2", (160, 160, 3))
-    assert [c.filename.split("1.0_")[1] for c in candidates] == ["160_no_top.h5", "224_no_top.h5"]
-    assert [c.filename for c in pretrained._candidates("mobilenet_v2", (150, 150, 3))] == [
-        pretrained_weights_file("mobilenet_v2").filename
-    ]
-    pretrained_base("mobilenet_v2", input_shape=(96, 96, 3))
-    assert seen == [pretrained_weights_file("mobilenet_v2").filename]  # the fetchable file is downloaded
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "error", "message"),
-    [
-        ({"name": "resnet50"}, ValueError, r"name must be one of 'mobilenet_v2', 'vgg16'; received name='resnet50'"),
-        ({"name": None}, TypeError, r"name must be a base name such as 'mobilenet_v2'; received name=None"),
-        ({"input_shape": (96, 96, 1)}, ValueError, r"input_shape must have 3 channels \(last axis\); received input_shape=\(96, 96, 1\)"),
-        ({"input_shape": (16, 16, 3)}, ValueError, r"input_shape must be at least 32x32; received input_shape=\(16, 16, 3\)"),
-        ({"input_shape": (96, 96)}, ValueError, r"input_shape must have 3 axes"),
-        ({"weights": "no/such/file.h5"}, ValueError, r"weights must be 'imagenet', None or an existing file; received weights='no/such/file.h5'"),
-        ({"weights": 1}, TypeError, r"weights must be 'imagenet', None or a file path; received weights=1"),
-    ],
-)
-def test_pretrained_base_validation(kwargs, error, message):
-    with pytest.raises(error, match=message):
-        pretrained_base(**kwargs)
-
-
-def test_preprocess_input_for():
-    assert preprocess_input_for("mobilenet_v2") is keras.applications.mobilenet_v2.preprocess_input
-    assert preprocess_input_for("vgg16") is keras.applications.vgg16.preprocess_input
-    np.testing.assert_allclose(preprocess_input_for("mobilenet_v2")(np.array([0.0, 127.5, 255.0])), [-1, 0, 1])
-    with pytest.raises(ValueError, match="name must be one of 'mobilenet_v2', 'vgg16'; received name='inception'"):
-        preprocess_input_for("inception")
 
 
 # --- build_transfer_model and set_trainable_layers ---------------------------------------------
@@ -357,6 +201,10 @@ def test_extract_features_unbatched_and_unlabelled_datasets(mobilenet):
         ((np.zeros((2, 8, 8, 3)), np.zeros(3)), {}, ValueError, r"data's images and labels must have the same length; received 2 and 3"),
         (np.zeros((2, 8, 8, 3)), {"batch_size": 0}, ValueError, r"batch_size must be >= 1; received batch_size=0"),
         (np.zeros((2, 8, 8, 3)), {"preprocess": 3}, TypeError, r"preprocess must be None"),
+        (np.zeros((2, 8, 8, 3)), {"verbose": -1}, ValueError, r"verbose must be >= 0; received verbose=-1"),
+        (np.zeros((2, 9, 8, 3)), {}, ValueError, r"data must hold samples of shape \(8, 8, 3\) to fit model 'channel_means'; received data with shape \(2, 9, 8, 3\)"),
+        (np.full((2, 8, 8, 3), np.nan), {}, ValueError, r"data must hold finite numbers; received data with 384 NaN or infinite value\(s\), the first at index \(0, 0, 0, 0\)"),
+        ((np.array([[[[0.0, np.inf, 0.0]] * 8] * 8]), np.zeros(1)), {}, ValueError, r"data must hold finite numbers; received data with 64 NaN or infinite"),
     ],
 )
 def test_extract_features_validation(data, kwargs, error, message):
@@ -364,10 +212,39 @@ def test_extract_features_validation(data, kwargs, error, message):
         extract_features(_tiny_base(), data, **kwargs)
 
 
+def test_extract_features_checks_the_whole_array_before_running_the_base(monkeypatch):
+    images, _ = _images(5)
+    images[4, 0, 0, 0] = np.nan  # in the last batch
+    base = _tiny_base()
+    calls = []
+    monkeypatch.setattr(base, "predict_on_batch", lambda batch: calls.append(batch))
+    with pytest.raises(ValueError, match=r"data must hold finite numbers; .* the first at index \(4, 0, 0, 0\)"):
+        extract_features(base, images, batch_size=2)
+    assert calls == []  # no batch ran
+
+
+def test_extract_features_progress_bar_counts_batches(capsys):
+    images, _ = _images(5)
+    extract_features(_tiny_base(), images, batch_size=2)
+    assert "3/3" in capsys.readouterr().err
+    dataset = tf.data.Dataset.from_tensor_slices(images).batch(2)
+    extract_features(_tiny_base(), dataset)
+    assert "3/3" in capsys.readouterr().err
+    extract_features(_tiny_base(), images, batch_size=2, verbose=0)
+    extract_features(_tiny_base(), dataset, verbose=0)
+    assert capsys.readouterr().err == ""
+
+
 def test_extract_features_dataset_errors():
     wrong_rank = tf.data.Dataset.from_tensor_slices(np.zeros((2, 8, 8), "float32"))
     with pytest.raises(ValueError, match=r"data must yield images of rank 3 \(one image\) or 4 \(a batch\)"):
         extract_features(_tiny_base(), wrong_rank)
+    wrong_size = tf.data.Dataset.from_tensor_slices((np.zeros((2, 8, 9, 3), "float32"), np.zeros(2)))
+    with pytest.raises(ValueError, match=r"data must yield images of shape \(8, 8, 3\) to fit base 'channel_means'; received images of shape \(8, 9, 3\)"):
+        extract_features(_tiny_base(), wrong_size)
+    with_inf = tf.data.Dataset.from_tensor_slices(np.full((3, 8, 8, 3), np.inf, "float32")).batch(2)
+    with pytest.raises(ValueError, match=r"data must hold finite numbers; received data with 384 NaN or infinite"):
+        extract_features(_tiny_base(), with_inf)
     empty = tf.data.Dataset.from_tensor_slices(np.zeros((0, 8, 8, 3), "float32")).batch(2)
     with pytest.raises(ValueError, match="data must hold at least one sample; received an empty dataset"):
         extract_features(_tiny_base(), empty)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keras
 import matplotlib
+import ml_dtypes
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -11,7 +12,9 @@ import pytest
 from matplotlib.axes import Axes
 from sklearn.metrics import confusion_matrix
 
+from dlcourse.evaluation.result import CVResult
 from dlcourse.plots import (
+    class_labels,
     image_grid,
     plot_confusion_matrix,
     plot_feature_maps,
@@ -48,10 +51,9 @@ def _keras_history(data=HISTORY):
 
 
 def _ema(values, factor):
-    out = [values[0]]
-    for value in values[1:]:
-        out.append(factor * out[-1] + (1 - factor) * value)
-    return np.array(out)
+    """The bias-corrected exponential moving average, by its definition: weights factor ** age."""
+    values = np.asarray(values, dtype=float)
+    return np.array([np.average(values[: t + 1], weights=factor ** np.arange(t, -1, -1)) for t in range(values.size)])
 
 
 def _new_ax():
@@ -121,13 +123,13 @@ def test_plot_training_curves_one_panel_per_metric():
     np.testing.assert_array_equal(axes[0].lines[0].get_ydata(), HISTORY["loss"])
     np.testing.assert_array_equal(axes[1].lines[1].get_ydata(), HISTORY["val_accuracy"])
     given = plt.subplots(1, 3)[1]
-    result = plot_training_curves(HISTORY, metrics=("loss", "accuracy", "val_loss"), axes=given)
+    result = plot_training_curves(HISTORY, metrics=("loss", "accuracy", "val_loss"), ax=given)
     assert list(result) == list(given)
     assert len(given[2].lines) == 1  # no 'val_val_loss': the training curve only
     with pytest.raises(ValueError, match=r"metric 'mae' is not in history; available metrics: 'loss'"):
         plot_training_curves(HISTORY, metrics=("loss", "mae"))
-    with pytest.raises(ValueError, match=r"axes must hold at least 2 Axes, one per panel; received 1"):
-        plot_training_curves(HISTORY, axes=[_new_ax()])
+    with pytest.raises(ValueError, match=r"ax must hold at least 2 Axes, one per panel; received 1"):
+        plot_training_curves(HISTORY, ax=[_new_ax()])
     with pytest.raises(TypeError, match=r"metrics must be a non-empty sequence"):
         plot_training_curves(HISTORY, metrics=())
 
@@ -147,14 +149,16 @@ def test_plot_histories_one_line_per_run():
         plot_histories({})
 
 
-def _long_table(folds):
-    """The CVResult.history layout: one row per (repeat, fold, epoch, metric)."""
+def _cv_result(folds):
+    """A CVResult whose history holds ``folds`` as val_mae (and a constant loss); rows shuffled."""
     rows = []
     for (repeat, fold), values in folds.items():
         for epoch, value in enumerate(values, start=1):
             rows.append(dict(repeat=repeat, fold=fold, epoch=epoch, metric="val_mae", value=value))
             rows.append(dict(repeat=repeat, fold=fold, epoch=epoch, metric="loss", value=0.0))
-    return pd.DataFrame(rows).sample(frac=1.0, random_state=0)  # row order must not matter
+    history = pd.DataFrame(rows).sample(frac=1.0, random_state=0)  # row order must not matter
+    scores = pd.DataFrame([dict(repeat=r, fold=f) for r, f in folds])
+    return CVResult(scores=scores, history=history, val_indices=[], k=2, repeats=2)
 
 
 FOLDS = {(0, 0): [4.0, 3.0, 2.0, 2.0, 1.0], (0, 1): [6.0, 3.0, 3.0, 1.0, 1.0], (1, 0): [5.0, 3.0, 1.0, 3.0, 4.0]}
@@ -162,44 +166,56 @@ FOLDS = {(0, 0): [4.0, 3.0, 2.0, 2.0, 1.0], (0, 1): [6.0, 3.0, 3.0, 1.0, 1.0], (
 
 def test_plot_kfold_curves_mean_line_is_the_mean_over_folds():
     ax = _new_ax()
-    assert plot_kfold_curves(_long_table(FOLDS), smooth=None, ax=ax) is ax
-    assert len(ax.lines) == 4  # three folds, then the mean
+    assert plot_kfold_curves(_cv_result(FOLDS), ax=ax) is ax
+    assert len(ax.lines) == 4  # three folds, then the mean; not smoothed by default
     np.testing.assert_allclose(ax.lines[-1].get_ydata(), [5.0, 3.0, 2.0, 2.0, 2.0])
     np.testing.assert_array_equal(ax.lines[-1].get_xdata(), [1, 2, 3, 4, 5])
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), FOLDS[(0, 0)])
     assert ax.lines[-1].get_linewidth() > ax.lines[0].get_linewidth()
+    assert ax.get_ylabel() == "val_mae"
 
 
-def test_plot_kfold_curves_skip_then_smooth_and_other_inputs():
-    ax = plot_kfold_curves(list(FOLDS.values()), smooth=0.9, skip=2)
+def test_plot_kfold_curves_of_an_array_skip_and_smoothed_mean_next_to_the_raw_one():
+    ax = plot_kfold_curves(np.array(list(FOLDS.values())), smooth=0.9, skip=2)
+    assert len(ax.lines) == 5  # three folds, the raw mean, the smoothed mean
+    np.testing.assert_allclose(ax.lines[-2].get_ydata(), [2.0, 2.0, 2.0])
     np.testing.assert_allclose(ax.lines[-1].get_ydata(), _ema([2.0, 2.0, 2.0], 0.9))
     np.testing.assert_array_equal(ax.lines[-1].get_xdata(), [3, 4, 5])
-    ax = plot_kfold_curves(np.array(list(FOLDS.values())), smooth=None, ax=_new_ax())
-    np.testing.assert_allclose(ax.lines[-1].get_ydata(), [5.0, 3.0, 2.0, 2.0, 2.0])
-    histories = [{"val_mae": values} for values in FOLDS.values()]
-    ax = plot_kfold_curves(histories, smooth=None, ax=_new_ax())
-    np.testing.assert_allclose(ax.lines[-1].get_ydata(), [5.0, 3.0, 2.0, 2.0, 2.0])
-    # a fold stopped early: the mean at each epoch is over the folds that reached it
-    ax = plot_kfold_curves([[2.0, 4.0, 6.0], [4.0]], smooth=None, ax=_new_ax())
+    # a fold stopped early (NaN in a CVResult's curves): the mean is over the folds that reached each epoch
+    ax = plot_kfold_curves(_cv_result({(0, 0): [2.0, 4.0, 6.0], (0, 1): [4.0]}), ax=_new_ax())
     np.testing.assert_allclose(ax.lines[-1].get_ydata(), [3.0, 4.0, 6.0])
+    scores = np.array(list(FOLDS.values()), dtype=ml_dtypes.bfloat16)  # mixed_bfloat16 values
+    ax = plot_kfold_curves(scores, smooth=0.5, ax=_new_ax())
+    np.testing.assert_allclose(ax.lines[-1].get_ydata(), _ema([5.0, 3.0, 2.0, 2.0, 2.0], 0.5))
+
+
+def test_plot_kfold_curves_smoothed_mean_ends_near_the_last_values_of_a_short_run():
+    epochs = np.arange(20)
+    folds = np.array([2.6 + 0.1 * k + 20.0 * np.exp(-epochs) for k in range(3)])  # val_mae of Boston Housing: 22.7 -> 2.7
+    ax = plot_kfold_curves(folds, smooth=0.9)
+    raw, smoothed = ax.lines[-2].get_ydata(), ax.lines[-1].get_ydata()
+    assert smoothed[0] == raw[0]
+    # bias-corrected: ends at 3.22; an EMA that keeps its first value (22.7) with weight 0.9**19 ends at 5.59
+    assert abs(smoothed[-1] - raw[-5:].mean()) < 0.6
 
 
 @pytest.mark.parametrize(
-    "histories, kwargs, error, pattern",
+    "result, kwargs, error, pattern",
     [
-        (_long_table(FOLDS), dict(metric="val_mse"), ValueError, r"metric 'val_mse' is not in histories; available metrics: ('val_mae', 'loss'|'loss', 'val_mae')"),
-        (_long_table(FOLDS).drop(columns="repeat"), {}, ValueError, r"histories must have the columns .*missing \['repeat'\]"),
-        ([[1.0, 2.0], [1.0, 2.0]], dict(skip=2), ValueError, r"skip must be < the number of epochs \(2\); received skip=2"),
-        ([[1.0, 2.0]], dict(smooth=-0.1), ValueError, r"smooth must be >= 0.0"),
-        ([[1.0, 2.0], [[1.0]]], {}, ValueError, r"histories\[1\] must be a non-empty 1-D sequence"),
-        ([{"val_loss": [1.0]}], {}, ValueError, r"metric 'val_mae' is not in histories\[0\]; available metrics: 'val_loss'"),
-        ({"fold": [1.0]}, {}, TypeError, r"histories must be a long DataFrame"),
-        ([], {}, TypeError, r"histories must be a long DataFrame"),
+        (_cv_result(FOLDS), dict(metric="val_mse"), ValueError, r"metric must be one of 'val_mae', 'loss'; received metric='val_mse'"),
+        (_cv_result(FOLDS), dict(metric=3), TypeError, r"metric must be a str such as 'val_mae'"),
+        (np.ones((2, 2)), dict(skip=2), ValueError, r"skip must be <= 1; received skip=2"),
+        (np.ones((1, 2)), dict(smooth=-0.1), ValueError, r"smooth must be >= 0.0"),
+        (np.ones((1, 2)), dict(smooth=1.0), ValueError, r"smooth must be < 1.0"),
+        (np.ones(3), {}, ValueError, r"result must be a non-empty 2-D array \(folds, epochs\); received result.shape=\(3,\)"),
+        (np.array([["a"]]), {}, TypeError, r"result must hold numbers"),
+        (3.0, {}, TypeError, r"result must be a CVResult \(from dlcourse.cross_validate\) or a 2-D array"),
     ],
 )
-def test_plot_kfold_curves_validation(histories, kwargs, error, pattern):
+def test_plot_kfold_curves_validation(result, kwargs, error, pattern):
     with pytest.raises(error, match=pattern):
-        plot_kfold_curves(histories, **kwargs)
+        plot_kfold_curves(result, **kwargs)
+    assert plt.get_fignums() == []
 
 
 # ----------------------------------------------------------------------------- images
@@ -221,7 +237,7 @@ def test_image_grid_on_given_axes_with_channels_scores_and_one_hot():
     images = np.random.default_rng(0).uniform(0, 255, size=(4, 6, 6, 3))  # float RGB in 0-255
     given = plt.subplots(2, 2)[1]
     scores = np.eye(3)[[0, 1, 1, 2]]
-    axes = image_grid(images, labels=np.eye(3)[[0, 1, 2, 2]], predictions=scores, axes=given)
+    axes = image_grid(images, labels=np.eye(3)[[0, 1, 2, 2]], predictions=scores, ax=given)
     assert list(axes) == list(given.ravel()) and len(plt.get_fignums()) == 1
     assert [ax.get_title() for ax in axes] == ["0", "1", "1\n(true: 2)", "2"]
     np.testing.assert_allclose(axes[0].images[0].get_array(), images[0] / 255.0)
@@ -244,7 +260,7 @@ def test_image_grid_on_given_axes_with_channels_scores_and_one_hot():
         (np.zeros((2, 5, 5)), dict(predictions=[0, 1]), ValueError, r"predictions needs labels"),
         (np.zeros((2, 5, 5)), dict(labels=[0, 3], class_names=["a", "b"]), ValueError, r"labels must be class indices in \[0, 2\)"),
         (np.zeros((2, 5, 5)), dict(ncols=0), ValueError, r"ncols must be >= 1; received ncols=0"),
-        (np.zeros((2, 5, 5)), dict(axes=["a", "b"]), TypeError, r"axes must be an array or list of matplotlib Axes"),
+        (np.zeros((2, 5, 5)), dict(ax=["a", "b"]), TypeError, r"ax must be a matplotlib Axes, a list or array of Axes, or None"),
         (np.zeros((2, 5, 5)), dict(cmap=3), TypeError, r"cmap must be a colormap name"),
     ],
 )
@@ -287,7 +303,7 @@ def test_plot_feature_maps_shows_the_layer_channels(convnet):
     expected = keras.Model(convnet.input, convnet.get_layer("conv").output)(image[None, :, :, None].astype("float32"))
     np.testing.assert_allclose(axes[3].images[0].get_array(), keras.ops.convert_to_numpy(expected)[0, :, :, 3], rtol=1e-6)
     given = plt.subplots(2, 4)[1]
-    axes = plot_feature_maps(convnet, "pool", image[None, :, :, None], axes=given)
+    axes = plot_feature_maps(convnet, "pool", image[None, :, :, None], ax=given)
     assert sum(len(ax.images) for ax in axes) == 6 and len(plt.get_fignums()) == 2  # all 6 channels, max 16
 
 
@@ -331,7 +347,7 @@ def test_plot_filters(convnet):
     rgb = keras.layers.Conv2D(5, 3)
     rgb.build((None, 8, 8, 3))
     given = plt.subplots(1, 5)[1]
-    axes = plot_filters(rgb, channel=None, axes=given)
+    axes = plot_filters(rgb, channel=None, ax=given)
     assert list(axes) == list(given) and axes[0].images[0].get_array().shape == (3, 3, 3)
     assert axes[0].images[0].get_array().min() == 0.0 and axes[0].images[0].get_array().max() == 1.0
     with pytest.raises(ValueError, match=r"channel must be <= 0; received channel=1"):
@@ -366,10 +382,12 @@ def test_plot_confusion_matrix_values():
     "y_true, y_pred, kwargs, error, pattern",
     [
         ([0, 1], [0, 1, 1], {}, ValueError, r"y_true and y_pred must have the same length; received 2 and 3"),
-        ([0, 1], [0, 1], dict(normalize="rows"), ValueError, r"normalize must be one of None, 'true', 'pred', 'all'; received normalize='rows'"),
+        ([0, 1], [0, 1], dict(normalize="rows"), ValueError, r"'normalize' parameter .* must be a str among .*Got 'rows'"),
         ([0, 5], [0, 1], dict(class_names=["a", "b"]), ValueError, r"y_true must be class indices in \[0, 2\)"),
-        ([], [], {}, ValueError, r"y_true must be a non-empty 1-D array"),
-        (None, [0], {}, TypeError, r"y_true must be an array of class labels"),
+        ([], [], {}, ValueError, r"y_true must hold N > 0 labels: shape \(N,\), \(N, 1\) or \(N, num_classes\) scores; received y_true.shape=\(0,\)"),
+        ([0, 1], np.zeros((2, 2, 2)), {}, ValueError, r"y_pred must hold N > 0 labels.*received y_pred.shape=\(2, 2, 2\)"),
+        (None, [0], {}, TypeError, r"y_true must be an array of class labels or scores"),
+        ([0, 1], np.zeros((2, 2), dtype="V4"), {}, TypeError, r"y_pred must hold numbers .*received y_pred of dtype"),
         ([0, 1], [0, 1], dict(class_names="ab"), TypeError, r"class_names must be a non-empty list of str"),
     ],
 )
@@ -391,3 +409,80 @@ def test_helpers_leave_global_style_alone(convnet):
     plot_filters(convnet.get_layer("conv"))
     plot_confusion_matrix([0, 1], [1, 1])
     assert dict(matplotlib.rcParams) == before
+
+
+# ----------------------------------------------------------------------------- 16-bit floats
+
+FASHION_MNIST_CLASS_NAMES = [
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", [np.float16, ml_dtypes.bfloat16])
+def test_every_helper_accepts_16_bit_floats(dtype):
+    history = {key: np.array(values, dtype=dtype) for key, values in HISTORY.items()}
+    expected_loss = np.array(HISTORY["loss"], dtype=dtype).astype(np.float32)
+    np.testing.assert_allclose(plot_history(history, ax=_new_ax()).lines[0].get_ydata(), expected_loss)
+    np.testing.assert_allclose(plot_training_curves(history)[0].lines[0].get_ydata(), expected_loss)
+    np.testing.assert_allclose(plot_histories({"run": history}, "loss", ax=_new_ax()).lines[0].get_ydata(), expected_loss)
+    images = np.random.default_rng(0).uniform(size=(3, 4, 4)).astype(dtype)
+    np.testing.assert_allclose(show_image(images[0]).images[0].get_array(), images[0].astype(np.float32))
+    scores = np.array([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3]], dtype=dtype)
+    axes = image_grid(images, labels=[0, 1, 1], predictions=scores, class_names=["a", "b"])
+    assert [ax.get_title() for ax in axes] == ["a", "b", "a\n(true: b)"]
+    assert class_labels(scores).tolist() == [0, 1, 0]
+    ax = plot_confusion_matrix([0, 1, 1], scores, class_names=["a", "b"])
+    np.testing.assert_array_equal(ax.images[0].get_array(), [[1, 0], [1, 1]])
+
+
+def test_plots_of_a_mixed_bfloat16_model():
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        keras.utils.set_random_seed(0)
+        inputs = keras.Input((8, 8, 1))
+        x = keras.layers.Conv2D(4, 3, name="conv")(inputs)
+        outputs = keras.layers.Dense(3, activation="softmax")(keras.layers.Flatten()(x))
+        model = keras.Model(inputs, outputs)
+        images = np.random.default_rng(0).uniform(size=(6, 8, 8, 1)).astype("float32")
+        scores = model.predict(images, verbose=0)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert scores.dtype == ml_dtypes.bfloat16
+    ax = plot_confusion_matrix([0, 1, 2, 0, 1, 2], scores, class_names=["a", "b", "c"])
+    predicted = scores.astype(np.float32).argmax(axis=1)
+    np.testing.assert_array_equal(ax.images[0].get_array(), confusion_matrix([0, 1, 2, 0, 1, 2], predicted, labels=[0, 1, 2]))
+    assert sum(len(a.images) for a in plot_feature_maps(model, "conv", images[0])) == 4
+    assert plot_filters(model.get_layer("conv"))[0].images[0].get_array().dtype == np.float32
+
+
+# ----------------------------------------------------------------------------- readable confusion matrix
+
+
+@pytest.mark.parametrize("layout", ["tight", "constrained"])
+def test_confusion_matrix_of_fashion_mnist_keeps_its_labels_inside_the_figure(tmp_path, layout):
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.integers(0, 10, 500), rng.integers(0, 10, 500)
+    fig, ax = plt.subplots(figsize=(6, 5), layout="constrained" if layout == "constrained" else None)
+    plot_confusion_matrix(y_true, y_pred, class_names=FASHION_MNIST_CLASS_NAMES, ax=ax)
+    if layout == "tight":
+        fig.tight_layout()
+    fig.savefig(tmp_path / "confusion.png", bbox_inches="tight")
+    assert (tmp_path / "confusion.png").stat().st_size > 0
+    renderer = fig.canvas.get_renderer()
+    texts = [*ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label, ax.yaxis.label]
+    assert [t.get_text() for t in ax.get_xticklabels()] == FASHION_MNIST_CLASS_NAMES
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        inside = box.x0 >= fig.bbox.x0 and box.y0 >= fig.bbox.y0 and box.x1 <= fig.bbox.x1 and box.y1 <= fig.bbox.y1
+        assert inside, f"{text.get_text()!r} is clipped: {box} is not inside the figure {fig.bbox}"
+    assert ax.get_xticklabels()[0].get_rotation() == 45
+
+
+def test_confusion_matrix_of_a_new_figure_keeps_its_labels_inside_the_figure():
+    ax = plot_confusion_matrix([0, 6, 9], [6, 6, 0], class_names=FASHION_MNIST_CLASS_NAMES)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for text in [*ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label]:
+        box = text.get_window_extent(renderer)
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1

@@ -1,5 +1,4 @@
-import io
-import json
+"""Tests of the headless runner: notebooks in fresh kernels, records, progress."""
 
 import nbformat
 import pytest
@@ -28,26 +27,40 @@ def test_find_notebooks(tmp_path, monkeypatch):
         runner.find_notebooks(["07"])
 
 
-def test_run_notebooks_quick_mode_records_and_reports(tmp_path, monkeypatch):
+def test_find_notebooks_outside_a_checkout(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match="no notebooks/ folder found at"):
+        runner.find_notebooks()
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(timeout=0), ValueError, "timeout must be >= 1; received timeout=0"),
+    (dict(verbose=2), ValueError, "verbose must be <= 1; received verbose=2"),
+    (dict(verbose=True), TypeError, "verbose must be an int; received verbose=True"),
+])
+def test_run_notebooks_validation(tmp_path, monkeypatch, kwargs, error, match):
+    _checkout(tmp_path, {"00_intro": ["1"]})
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(error, match=match):
+        runner.run_notebooks(**kwargs)
+    assert not (tmp_path / "build" / "run").exists()  # nothing ran
+
+
+def test_run_notebooks_quick_mode_records_and_reports(tmp_path, monkeypatch, capsys):
     _checkout(tmp_path, {
         "01_ok": ["import os\nassert os.environ['DLCOURSE_QUICK'] == '1'",
                   "import dlcourse.results as r\nr.record_result('01_ok', 'answer', 42)"],
         "02_bad": ["raise ValueError('boom')"],
-        "03_plot": ["import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])"],
     })
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DLCOURSE_QUICK", "0")  # the runner, not the caller's environment, sets the mode
-    out = io.StringIO()
-    reports = runner.run_notebooks(stream=out, html=True)
-    assert [(r.notebook, r.ok) for r in reports] == [("01_ok", True), ("02_bad", False), ("03_plot", True)]
-    monkeypatch.setenv("MPLBACKEND", "Agg")  # as `make test` sets it; the runner must still keep figures
-    plot = runner.run_notebook(tmp_path / "notebooks" / "03_plot.ipynb", html=False)
-    outputs = nbformat.read(plot.executed_path, as_version=4).cells[0].outputs
-    assert any("image/png" in o.get("data", {}) for o in outputs)
+    reports = runner.run_notebooks(html=True)
+    assert [(r.notebook, r.ok) for r in reports] == [("01_ok", True), ("02_bad", False)]
     assert "boom" in reports[1].error
-    text = out.getvalue()
-    assert "[1/3] 01_ok ... ok (" in text and "[2/3] 02_bad ... FAILED" in text
-    assert "2 of 3 notebooks ran" in text and "failed: 02_bad" in text
+    captured = capsys.readouterr()
+    assert "[1/2] 01_ok ... ok (" in captured.out and "[2/2] 02_bad ... FAILED" in captured.out
+    assert "1 of 2 notebooks ran" in captured.out and "failed: 02_bad" in captured.out
+    assert "2/2" in captured.err and "notebook" in captured.err  # the tqdm bar
     executed = nbformat.read(reports[0].executed_path, as_version=4)
     assert executed.cells[1].execution_count == 2
     assert reports[0].executed_path.with_suffix(".html").exists()
@@ -59,3 +72,15 @@ def test_run_notebooks_quick_mode_records_and_reports(tmp_path, monkeypatch):
     assert records["01_ok"]["answer"]["value"] == 42 and "02_bad" not in records
     # the repository's notebook stays clean
     assert not nbformat.read(tmp_path / "notebooks" / "01_ok.ipynb", as_version=4).cells[0].get("outputs")
+
+
+def test_run_notebooks_keeps_figures_and_verbose_0_prints_nothing(tmp_path, monkeypatch, capsys):
+    _checkout(tmp_path, {"03_plot": ["import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])"]})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MPLBACKEND", "Agg")  # as `make test` sets it; the runner must still keep figures
+    (plot,) = runner.run_notebooks(html=False, verbose=0)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""  # no bar, no lines
+    outputs = nbformat.read(plot.executed_path, as_version=4).cells[0].outputs
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+    assert not plot.executed_path.with_suffix(".html").exists()

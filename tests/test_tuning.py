@@ -11,14 +11,10 @@ import keras_tuner
 import numpy as np
 import pytest
 
-from dlcourse.tuning import (
-    FINGERPRINT_FILE,
-    ConvnetHyperModel,
-    CVTuner,
-    DenseHyperModel,
-    cross_validated_search,
-    trials_dataframe,
-)
+from dlcourse import ConvnetHyperModel, CVTuner, DenseHyperModel, cross_validated_search, trials_dataframe
+from dlcourse.tuning import hypermodels
+
+FINGERPRINT_FILE = "dlcourse_fingerprint.json"
 
 K = 2
 
@@ -126,7 +122,7 @@ def test_hypermodels_pass_steps_per_execution_to_compile(make):
         ({"learning_rate": (0.0, 1e-2)}, ValueError, "learning_rate must be > 0.0; received learning_rate=0.0"),
         ({"dropout_rate": (0.0, 1.0)}, ValueError, "dropout_rate must be < 1.0; received dropout_rate=1.0"),
         ({"l2": -0.1}, ValueError, "l2 must be >= 0.0"),
-        ({"optimizer": "adamm"}, ValueError, "optimizer must be one of .*received optimizer='adamm'"),
+        ({"optimizer": "adamm"}, ValueError, "optimizer must be a Keras optimizer name .*received optimizer='adamm'"),
         ({"optimizer": keras.optimizers.Adam()}, TypeError, "optimizer must be an optimizer name"),
         ({"task": "regresion"}, ValueError, "task must be one of"),
         ({"task": "multiclass"}, ValueError, "num_classes"),
@@ -152,7 +148,7 @@ def test_dense_hypermodel_validation(kwargs, error, message):
         ({"padding": "full"}, ValueError, "padding must be one of 'valid', 'same'; received padding='full'"),
         ({"top": "mean"}, ValueError, "top must be one of"),
         ({"augmentation": 3}, TypeError, "augmentation must be None, 'default' or a Keras layer"),
-        ({"rescale": "1/255"}, TypeError, "rescale must be None or a number"),
+        ({"rescale": "1/255"}, TypeError, "rescale must be a number; received rescale=.1/255."),
         ({"steps_per_execution": -1}, ValueError, "steps_per_execution must be >= 1; received steps_per_execution=-1"),
     ],
 )
@@ -169,19 +165,19 @@ def test_convnet_hypermodel_validation(kwargs, error, message):
 def first_search(tmp_path_factory):
     directory = tmp_path_factory.mktemp("tuner")
     x, y = _data()
-    frame = cross_validated_search(_hypermodel(), x, y, k=K, max_trials=2, epochs=1, batch_size=8,
+    tuner = cross_validated_search(_hypermodel(), x, y, k=K, max_trials=2, epochs=1, batch_size=8,
                                    directory=directory, project_name="search")
-    return directory, frame
+    return directory, trials_dataframe(tuner), tuner
 
 
 def _copy(first_search, tmp_path):
-    directory, _ = first_search
+    directory = first_search[0]
     shutil.copytree(directory / "search", tmp_path / "copy" / "search")
     return tmp_path / "copy"
 
 
 def test_search_dataframe(first_search):
-    directory, frame = first_search
+    directory, frame, _ = first_search
     fold_columns = [f"val_loss_fold_{i}" for i in range(K)]
     assert list(frame.columns) == [
         "trial_id", "num_layers", "units", "learning_rate", "score",
@@ -197,38 +193,40 @@ def test_search_dataframe(first_search):
     assert frame.attrs["objective"] == "val_loss" and frame.attrs["direction"] == "min"
     fingerprint = json.loads((directory / "search" / FINGERPRINT_FILE).read_text())
     assert fingerprint["setup"]["k"] == K
-    assert fingerprint["setup"]["hypermodel"]["class"].endswith("DenseHyperModel")
+    assert fingerprint["setup"]["hypermodel"].startswith("dlcourse.tuning.hypermodels.DenseHyperModel ")
     assert fingerprint["data"]["x_shape"] == [16, 4] and fingerprint["data"]["epochs"] == 1
 
 
 def _count_builds(monkeypatch, *, interrupt_at=None):
-    """Counts DenseHyperModel builds (same class, hence same fingerprint); optionally stops like Ctrl-C."""
+    """Counts the dense networks DenseHyperModel.build makes; optionally stops like Ctrl-C."""
     counter = {"builds": 0}
-    original = DenseHyperModel.build
+    original = hypermodels.build_dense
 
-    def build(self, hp):
+    def build_dense(*args, **kwargs):
         counter["builds"] += 1
         if counter["builds"] == interrupt_at:
             raise _Interrupt()
-        return original(self, hp)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(DenseHyperModel, "build", build)
+    monkeypatch.setattr(hypermodels, "build_dense", build_dense)
     return counter
 
 
 def test_search_resumes_with_the_same_fingerprint(first_search, tmp_path, monkeypatch, capsys):
     directory = _copy(first_search, tmp_path)
-    _, before = first_search
+    before = first_search[1]
     x, y = _data()
     hypermodel = RenamedHyperModel((4,), "regression", num_layers=(1, 2), units=(2, 4),
                                     learning_rate=(1e-3, 1e-2), dropout_rate=0.0)
     with pytest.raises(ValueError, match="different setup .*RenamedHyperModel"):  # same config, another class
         cross_validated_search(hypermodel, x, y, k=K, max_trials=3, epochs=1, batch_size=8,
                                directory=directory, project_name="search")
+    hypermodel = _hypermodel()  # its constructor builds once, with the defaults, to check the fixed arguments
     counter = _count_builds(monkeypatch)
-    frame = cross_validated_search(_hypermodel(), x, y, k=K, max_trials=3, epochs=1, batch_size=8,
-                                   directory=directory, project_name="search")
-    out = capsys.readouterr().out
+    frame = trials_dataframe(cross_validated_search(hypermodel, x, y, k=K, max_trials=3, epochs=1, batch_size=8,
+                                                    directory=directory, project_name="search", verbose=0))
+    out, err = capsys.readouterr()
+    assert "trial" not in err  # verbose=0: no progress bar
     assert "Resuming the search in" in out
     assert "2 of 2 trial(s) completed, up to 1 new trial(s) to run (max_trials=3)" in out
     assert counter["builds"] == K  # one new trial, one build per fold; the two done trials are not re-run
@@ -241,11 +239,12 @@ def test_an_interrupted_search_resumes(tmp_path, monkeypatch, capsys):
     x, y = _data()
     common = {"k": K, "max_trials": 2, "epochs": 1, "batch_size": 8, "directory": tmp_path, "project_name": "stop"}
     # keras-tuner builds once to see the search space, then K builds for trial 0; stop in trial 1.
+    hypermodel = _hypermodel()
     _count_builds(monkeypatch, interrupt_at=1 + K + 1)
     with pytest.raises(_Interrupt):
-        cross_validated_search(_hypermodel(), x, y, **common)
+        cross_validated_search(hypermodel, x, y, **common)
     counter = _count_builds(monkeypatch)
-    frame = cross_validated_search(_hypermodel(), x, y, **common)
+    frame = trials_dataframe(cross_validated_search(hypermodel, x, y, **common))
     assert "1 of 2 trial(s) completed, up to 0 new trial(s) to run" in capsys.readouterr().out
     assert counter["builds"] == K  # only the interrupted trial runs again
     assert len(frame) == 2 and (frame["status"] == "COMPLETED").all()
@@ -265,7 +264,7 @@ def test_an_interrupted_search_resumes(tmp_path, monkeypatch, capsys):
     ],
 )
 def test_a_stale_folder_is_refused(first_search, change, message):
-    directory, _ = first_search
+    directory = first_search[0]
     x, y = _data()
     args = {"hypermodel": _hypermodel(), "x": x, "y": y, "k": K, "max_trials": 2, "epochs": 1, "batch_size": 8,
             "directory": directory, "project_name": "search", **change}
@@ -274,12 +273,13 @@ def test_a_stale_folder_is_refused(first_search, change, message):
     assert "overwrite=True" in str(info.value) and "new project_name" in str(info.value)
 
 
-def test_overwrite_starts_afresh(first_search, tmp_path):
+def test_overwrite_starts_afresh_and_shows_progress(first_search, tmp_path, capsys):
     directory = _copy(first_search, tmp_path)
     x, y = _data()
-    frame = cross_validated_search(_hypermodel(), x, y, k=K, max_trials=1, epochs=2, batch_size=8,
-                                   directory=directory, project_name="search", overwrite=True)
+    frame = trials_dataframe(cross_validated_search(_hypermodel(), x, y, k=K, max_trials=1, epochs=2, batch_size=8,
+                                                    directory=directory, project_name="search", overwrite=True))
     assert len(frame) == 1
+    assert "1/1 [" in capsys.readouterr().err  # tqdm's bar over the trials (verbose=1, the default)
     fingerprint = json.loads((directory / "search" / FINGERPRINT_FILE).read_text())
     assert fingerprint["data"]["epochs"] == 2
 
@@ -295,10 +295,11 @@ def test_a_folder_without_fingerprint_is_refused(tmp_path):
 def test_hyperband_and_bayesian_searches(tmp_path):
     x, y = _data()
     common = {"k": K, "epochs": 1, "batch_size": 8, "directory": tmp_path}
-    frame = cross_validated_search(_hypermodel(), x, y, tuner="hyperband", project_name="hb", **common)
+    frame = trials_dataframe(cross_validated_search(_hypermodel(), x, y, tuner="hyperband", project_name="hb",
+                                                    **common))
     assert "tuner/epochs" in frame.columns and (frame["status"] == "COMPLETED").all()
-    frame = cross_validated_search(_hypermodel(), x, y, tuner="bayesian", max_trials=1, objective="val_mae",
-                                   project_name="bo", **common)
+    frame = trials_dataframe(cross_validated_search(_hypermodel(), x, y, tuner="bayesian", max_trials=1,
+                                                    objective="val_mae", project_name="bo", **common))
     assert len(frame) == 1 and "val_mae_std" in frame.columns and "val_loss_mean" in frame.columns
 
 
@@ -362,34 +363,58 @@ def test_trials_dataframe_validation():
         trials_dataframe("tuner")
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "error", "message"),
-    [
-        ({"hypermodel": "model"}, TypeError, "hypermodel must be a keras_tuner.HyperModel"),
-        ({"k": 1}, ValueError, "k must be >= 2; received k=1"),
-        ({"k": 17}, ValueError, r"k must be <= the number of samples \(16\); received k=17"),
-        ({"tuner": "grid"}, ValueError, "tuner must be one of 'random', 'bayesian', 'hyperband'; received tuner='grid'"),
-        ({"max_trials": 0}, ValueError, "max_trials must be >= 1"),
-        ({"epochs": 0}, ValueError, "epochs must be >= 1"),
-        ({"batch_size": 0}, ValueError, "batch_size must be >= 1"),
-        ({"verbose": -1}, ValueError, "verbose must be >= 0"),
-        ({"objective": 3}, TypeError, "objective must be a metric name"),
-        ({"objective": "val_goodness"}, ValueError, "objective must be a metric whose direction keras-tuner knows"),
-        ({"stratified": True}, ValueError, "stratified=True needs class labels"),
-        ({"seed": -1}, ValueError, "seed must be >= 0"),
-        ({"directory": 3}, TypeError, "directory must be None or a path"),
-        ({"project_name": "a/b"}, ValueError, "project_name must be a plain folder name"),
-        ({"project_name": 3}, TypeError, "project_name must be a str"),
-        ({"overwrite": "yes"}, TypeError, "overwrite must be a bool"),
-        ({"y": np.zeros(15)}, ValueError, r"x and y must have the same number of samples"),
-    ],
-)
+_SETUP_ERRORS = [
+    ({"hypermodel": "model"}, TypeError, "hypermodel must be a keras_tuner.HyperModel"),
+    ({"k": 1}, ValueError, "k must be >= 2; received k=1"),
+    ({"tuner": "grid"}, ValueError, "tuner must be one of 'random', 'bayesian', 'hyperband'; received tuner='grid'"),
+    ({"max_trials": 0}, ValueError, "max_trials must be >= 1"),
+    ({"tuner": "hyperband", "epochs": "10"}, TypeError, "epochs must be an int"),
+    ({"objective": 3}, TypeError, "`objective` not understood, expected str or `Objective`"),
+    ({"objective": "val_goodness"}, ValueError, 'Could not infer optimization direction .*"val_goodness"'),
+    ({"seed": -1}, ValueError, "seed must be >= 0"),
+    ({"directory": 3}, TypeError, "directory must be None or a path"),
+    ({"project_name": "a/b"}, ValueError, "project_name must be a plain folder name"),
+    ({"project_name": 3}, TypeError, "project_name must be a str"),
+    ({"overwrite": "yes"}, TypeError, "overwrite must be a bool"),
+]
+_DATA_ERRORS = [
+    ({"k": 17}, ValueError, r"k must be <= the number of samples \(16\); received k=17"),
+    ({"epochs": 0}, ValueError, "epochs must be >= 1"),
+    ({"batch_size": 0}, ValueError, "batch_size must be >= 1"),
+    ({"verbose": -1}, ValueError, "verbose must be >= 0"),
+    ({"stratified": True}, ValueError, "stratified=True needs class labels"),
+    ({"y": np.zeros(15)}, ValueError, r"x and y must have the same number of samples"),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), _SETUP_ERRORS + _DATA_ERRORS)
 def test_cross_validated_search_validation(kwargs, error, message, tmp_path):
     x, y = _data()
     args = {"hypermodel": _hypermodel(), "x": x, "y": y, "directory": tmp_path, **kwargs}
     with pytest.raises(error, match=message):
         cross_validated_search(args.pop("hypermodel"), args.pop("x"), args.pop("y"), **args)
-    assert not (tmp_path / "cv_search").exists()  # nothing written before the checks
+    if message in {m for _, _, m in _SETUP_ERRORS}:
+        assert not (tmp_path / "cv_search").exists()  # checked before the project folder is made
+    else:  # checked by CVTuner.search, before any trial
+        assert not list(tmp_path.glob("cv_search/trial_*"))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: DenseHyperModel((4,), "regression"),
+    lambda: ConvnetHyperModel((8, 8, 1), "binary", num_blocks=1),
+], ids=["dense", "convnet"])
+def test_hypermodel_build_needs_hyperparameters(make):
+    with pytest.raises(TypeError, match=r"hp must be a keras_tuner.HyperParameters.*received hp=\{'units': 16\} of type dict"):
+        make().build({"units": 16})
+
+
+def test_the_best_configuration_from_a_search(first_search):
+    _, frame, tuner = first_search
+    best_hp = tuner.get_best_hyperparameters()[0]
+    assert best_hp.values == frame.loc[0, ["num_layers", "units", "learning_rate"]].to_dict()
+    model = tuner.hypermodel.build(best_hp)
+    assert [layer.units for layer in _dense_layers(model)] == [best_hp["units"]] * best_hp["num_layers"]
+    assert model.compiled
 
 
 def test_cv_tuner_validation(tmp_path):
@@ -400,3 +425,41 @@ def test_cv_tuner_validation(tmp_path):
         CVTuner(oracle, 3, directory=tmp_path)
     with pytest.raises(ValueError, match="k must be >= 2"):
         CVTuner(oracle, _hypermodel(), k=1, directory=tmp_path)
+
+
+class _Plain(keras_tuner.HyperModel):
+    """A hypermodel without get_config: its public attributes stand for its config."""
+
+    def __init__(self, units):
+        super().__init__()
+        self.units = units
+
+    def build(self, hp):
+        return _linear(hp.Choice("units", [self.units]))
+
+
+def _linear(units):
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Dense(units)(inputs)))
+    model.compile(optimizer="rmsprop", loss="mse")
+    return model
+
+
+def _build_one(hp):
+    return _linear(1)
+
+
+def _build_two(hp):
+    return _linear(2)
+
+
+@pytest.mark.parametrize(("first", "second"), [(_Plain(1), _Plain(2)), (_build_one, _build_two)],
+                         ids=["attributes", "build-function"])
+def test_the_fingerprint_tells_hypermodels_apart(tmp_path, first, second):
+    def oracle():
+        return keras_tuner.oracles.RandomSearchOracle(objective="val_loss", max_trials=1, seed=1)
+
+    CVTuner(oracle(), first, k=K, directory=tmp_path, project_name="p")
+    CVTuner(oracle(), first, k=K, directory=tmp_path, project_name="p")  # the same: resumes
+    with pytest.raises(ValueError, match="different setup .*hypermodel"):
+        CVTuner(oracle(), second, k=K, directory=tmp_path, project_name="p")

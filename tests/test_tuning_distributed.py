@@ -14,21 +14,8 @@ import keras_tuner
 import numpy as np
 import pytest
 
-from dlcourse.tuning import DenseHyperModel, trials_dataframe
-from dlcourse.tuning.distributed import (
-    CHIEF_ID,
-    ORACLE_IP_ENV,
-    ORACLE_PORT_ENV,
-    TUNER_ID_ENV,
-    DistributedRun,
-    check_loopback,
-    distributed_env,
-    free_port,
-    log_trials,
-    run_distributed_search,
-    trials_by_tuner,
-    worker_ids,
-)
+from dlcourse import DenseHyperModel, trials_dataframe
+from dlcourse.tuning.distributed import DistributedRun, log_trials, run_distributed_search, trials_by_tuner
 
 # A stand-in for a search script: prints its role and pid; the chief and the workers behave as
 # told on the command line: "exit:<status>", "sleep" (forever) or "ok".
@@ -63,37 +50,6 @@ def _assert_ended(run):
             os.kill(_record(outcome)["pid"], 0)
 
 
-# --- environment -------------------------------------------------------------------------------
-
-
-def test_worker_ids_and_env():
-    assert worker_ids(3) == ["tuner0", "tuner1", "tuner2"]
-    assert distributed_env("chief", port=8000) == {
-        TUNER_ID_ENV: "chief", ORACLE_IP_ENV: "127.0.0.1", ORACLE_PORT_ENV: "8000",
-    }
-    assert distributed_env("tuner1", port=1, host="localhost")[ORACLE_IP_ENV] == "localhost"
-    assert 1 <= free_port() <= 65535
-    assert check_loopback("::1") == "::1"
-
-
-@pytest.mark.parametrize(
-    ("call", "error", "match"),
-    [
-        (lambda: worker_ids(0), ValueError, "num_workers must be >= 1"),
-        (lambda: distributed_env("", port=80), TypeError, "tuner_id must be a non-empty str"),
-        (lambda: distributed_env("chief", port=0), ValueError, "port must be >= 1"),
-        (lambda: distributed_env("chief", port=70000), ValueError, "port must be <= 65535"),
-        (lambda: distributed_env("chief", port=80, host="0.0.0.0"), ValueError, "host must be a loopback address"),
-        (lambda: free_port("10.0.0.1"), ValueError, "host must be a loopback address"),
-        (lambda: free_port("example.com"), ValueError, "host must be a loopback address"),
-        (lambda: free_port(127), TypeError, "host must be a str"),
-    ],
-)
-def test_environment_validation(call, error, match):
-    with pytest.raises(error, match=match):
-        call()
-
-
 # --- the launcher ------------------------------------------------------------------------------
 
 
@@ -101,7 +57,7 @@ def test_chief_and_workers_get_their_roles_and_the_same_oracle(fake_script, tmp_
     run = run_distributed_search(fake_script, num_workers=2, args=["ok", "ok", tmp_path], env={"EXTRA": "x"},
                                  timeout=60, chief_grace=10, log_dir=tmp_path / "logs")
     assert isinstance(run, DistributedRun) and run.ok and not run.timed_out
-    assert list(run.processes) == [CHIEF_ID, "tuner0", "tuner1"]
+    assert list(run.processes) == ["chief", "tuner0", "tuner1"]
     records = {tuner_id: _record(outcome) for tuner_id, outcome in run.processes.items()}
     assert {r["role"] for r in records.values()} == {"chief", "tuner0", "tuner1"}
     assert {(r["ip"], r["port"]) for r in records.values()} == {("127.0.0.1", str(run.port))}
@@ -114,6 +70,12 @@ def test_chief_and_workers_get_their_roles_and_the_same_oracle(fake_script, tmp_
     assert summary["returncode"].tolist() == [0, 0, 0]
     assert run.check() is run
     _assert_ended(run)
+
+
+def test_the_ipv6_loopback_and_a_given_port(fake_script):
+    run = run_distributed_search(fake_script, num_workers=1, args=["ok", "ok"], host="::1", port=8123, timeout=60)
+    assert run.ok and (run.host, run.port) == ("::1", 8123)
+    assert {(r["ip"], r["port"]) for r in map(_record, run.processes.values())} == {("::1", "8123")}
 
 
 def test_a_chief_still_waiting_after_the_workers_is_stopped_and_the_run_succeeds(fake_script):
@@ -158,6 +120,10 @@ def test_workers_are_stopped_when_the_chief_dies(fake_script):
         ({"args": "ok"}, TypeError, "args must be a list"),
         ({"args": [True]}, TypeError, "args must hold strings, paths or numbers"),
         ({"host": "0.0.0.0"}, ValueError, "host must be a loopback address"),
+        ({"host": "10.0.0.1"}, ValueError, "host must be a loopback address"),
+        ({"host": "example.com"}, ValueError, "host must be a loopback address"),
+        ({"host": 127}, TypeError, "host must be a str"),
+        ({"port": 70000}, ValueError, "port must be <= 65535"),
         ({"port": 0}, ValueError, "port must be >= 1"),
         ({"timeout": 0}, ValueError, "timeout must be > 0"),
         ({"chief_grace": -1}, ValueError, "chief_grace must be >= 0"),
@@ -215,7 +181,7 @@ SEARCH = """
 import sys
 import numpy as np
 import keras_tuner
-from dlcourse.tuning import DenseHyperModel
+from dlcourse import DenseHyperModel
 from dlcourse.tuning.distributed import log_trials
 
 rng = np.random.default_rng(0)

@@ -13,17 +13,15 @@ from pathlib import Path
 
 import numpy as np
 
-from dlcourse._validation import check_choice, check_int, check_shape
 from dlcourse.config import build_dir
-from dlcourse.data import _subset
-from dlcourse.data._archives import ensure_extracted
+from dlcourse.data.cache import ensure_extracted
 from dlcourse.data.registry import get
+from dlcourse.validation import check_choice, check_int, check_max_size, check_seed, check_shape
+
+__all__ = ["CATS_VS_DOGS_CLASS_NAMES", "cats_vs_dogs_folder", "load_cats_vs_dogs"]
 
 CATS_VS_DOGS_CLASS_NAMES = ("cats", "dogs")
 """The image folders; label 0 is a cat and label 1 a dog."""
-
-CATS_VS_DOGS_SIZES = {"train": 2_000, "validation": 1_000}
-"""Images per split (half of them per class)."""
 
 _PER_CLASS = {"train": 1_000, "validation": 500}
 
@@ -39,7 +37,8 @@ def cats_vs_dogs_folder() -> Path:
 
     Example:
 
-    >>> (cats_vs_dogs_folder() / "train" / "cats" / "cat.0.jpg").is_file()  # doctest: +SKIP
+    >>> from dlcourse.data import cats_vs_dogs_folder
+    >>> (cats_vs_dogs_folder() / "train" / "cats" / "cat.0.jpg").is_file()
     True
     """
     return ensure_extracted(get("cats_vs_dogs"))
@@ -77,7 +76,7 @@ def _split_dataset(folder: Path, split: str, *, image_size, batch_size, max_per_
             folder / split, labels="inferred", label_mode="int", class_names=list(CATS_VS_DOGS_CLASS_NAMES),
             image_size=image_size, batch_size=None, shuffle=training, seed=seed,
         )
-        count = CATS_VS_DOGS_SIZES[split]
+        count = 2 * _PER_CLASS[split]
     else:
         per_class = min(max_per_class, _PER_CLASS[split])
         paths, labels = _subset_files(folder / split, per_class, seed, training)
@@ -129,17 +128,18 @@ def load_cats_vs_dogs(*, image_size=(180, 180), batch_size=32, max_per_class=Non
 
     Example:
 
-    >>> train_ds, validation_ds = load_cats_vs_dogs(max_per_class=100)  # doctest: +SKIP
-    >>> images, labels = next(iter(train_ds))  # doctest: +SKIP
-    >>> images.shape  # doctest: +SKIP
+    >>> from dlcourse.data import load_cats_vs_dogs
+    >>> train_ds, validation_ds = load_cats_vs_dogs(max_per_class=100)
+    >>> images, labels = next(iter(train_ds))
+    >>> images.shape
     TensorShape([32, 180, 180, 3])
     """
     image_size = check_shape("image_size", image_size, ndim=2)
     if None in image_size:
         raise ValueError(f"image_size must hold two positive ints; received image_size={image_size!r}")
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    max_per_class = _subset.check_max("max_per_class", max_per_class, _PER_CLASS["train"])
-    seed = _subset.check_seed(seed)
+    max_per_class = check_max_size("max_per_class", max_per_class, _PER_CLASS["train"])
+    seed = check_seed(seed)
     check_choice("cache", cache, ("memory", "disk", None))
     folder = cats_vs_dogs_folder()
     options = dict(image_size=image_size, batch_size=batch_size, max_per_class=max_per_class, seed=seed, cache=cache)

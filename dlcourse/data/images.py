@@ -6,8 +6,11 @@ The notebooks use Fashion-MNIST, which the classroom cache holds; MNIST is the o
 
 from __future__ import annotations
 
-from dlcourse.data import _subset
-from dlcourse.data._cache import load_with_keras
+from dlcourse.data.cache import load_with_keras
+from dlcourse.data.subsets import subset_indices
+from dlcourse.validation import check_max_size, check_seed
+
+__all__ = ["FASHION_MNIST_CLASS_NAMES", "MNIST_CLASS_NAMES", "load_fashion_mnist", "load_mnist"]
 
 FASHION_MNIST_CLASS_NAMES = (
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
@@ -20,20 +23,16 @@ MNIST_CLASS_NAMES = tuple(str(d) for d in range(10))
 _TRAIN_SIZE, _TEST_SIZE = 60_000, 10_000
 
 
-def _load_28x28(name: str, module: str, max_train, max_test, seed):
-    max_train = _subset.check_max("max_train", max_train, _TRAIN_SIZE)
-    max_test = _subset.check_max("max_test", max_test, _TEST_SIZE)
-    seed = _subset.check_seed(seed)
-
-    def loader():
-        import keras
-
-        return getattr(keras.datasets, module).load_data()
-
-    (x_train, y_train), (x_test, y_test) = load_with_keras(name, loader)
-    train = _subset.take(x_train, y_train, _subset.subset_indices(len(x_train), max_train, seed, labels=y_train))
-    test = _subset.take(x_test, y_test, _subset.subset_indices(len(x_test), max_test, seed + 1, labels=y_test))
-    return train, test
+def _load_28x28(name: str, max_train, max_test, seed):
+    max_train = check_max_size("max_train", max_train, _TRAIN_SIZE)
+    max_test = check_max_size("max_test", max_test, _TEST_SIZE)
+    seed = check_seed(seed)
+    splits = []
+    data = load_with_keras(name, lambda keras: getattr(keras.datasets, name).load_data())
+    for (x, y), size, split_seed in zip(data, (max_train, max_test), (seed, seed + 1)):
+        rows = subset_indices(len(x), size, split_seed, labels=y)
+        splits.append((x, y) if rows is None else (x[rows], y[rows]))
+    return tuple(splits)
 
 
 def load_fashion_mnist(*, max_train=None, max_test=None, seed=0):
@@ -59,11 +58,12 @@ def load_fashion_mnist(*, max_train=None, max_test=None, seed=0):
 
     Example:
 
-    >>> (x_train, y_train), (x_test, y_test) = load_fashion_mnist(max_train=1000)  # doctest: +SKIP
-    >>> x_train.shape  # doctest: +SKIP
+    >>> from dlcourse.data import load_fashion_mnist
+    >>> (x_train, y_train), (x_test, y_test) = load_fashion_mnist(max_train=1000)
+    >>> x_train.shape
     (1000, 28, 28)
     """
-    return _load_28x28("fashion_mnist", "fashion_mnist", max_train, max_test, seed)
+    return _load_28x28("fashion_mnist", max_train, max_test, seed)
 
 
 def load_mnist(*, max_train=None, max_test=None, seed=0):
@@ -85,8 +85,8 @@ def load_mnist(*, max_train=None, max_test=None, seed=0):
         TypeError, ValueError: for a bad ``max_train``, ``max_test`` or ``seed``.
         DataUnavailableError: if ``mnist.npz`` is neither cached nor downloadable, or is corrupt.
 
-    Example:
+    Example::
 
-    >>> (x_train, y_train), (x_test, y_test) = load_mnist()  # doctest: +SKIP
+        (x_train, y_train), (x_test, y_test) = dlcourse.data.load_mnist()
     """
-    return _load_28x28("mnist", "mnist", max_train, max_test, seed)
+    return _load_28x28("mnist", max_train, max_test, seed)

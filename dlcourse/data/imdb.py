@@ -20,37 +20,17 @@ from pathlib import Path
 
 import numpy as np
 
-from dlcourse._validation import check_bool, check_int
-from dlcourse.data import _subset
-from dlcourse.data._archives import ensure_extracted
-from dlcourse.data._cache import load_with_keras
+from dlcourse.data.cache import ensure_extracted, load_with_keras
 from dlcourse.data.registry import get
+from dlcourse.data.subsets import subset_indices
+from dlcourse.validation import check_bool, check_int, check_max_size, check_seed
+
+__all__ = ["IMDB_CLASS_NAMES", "load_imdb_reviews", "load_imdb_texts", "load_imdb_word_index"]
 
 IMDB_CLASS_NAMES = ("neg", "pos")
 """The review folders; label 0 is negative and label 1 positive."""
 
-IMDB_TRAIN_SIZE = 25_000
-"""Labelled training reviews (12,500 per class)."""
-
-IMDB_TEST_SIZE = 25_000
-"""Labelled test reviews (12,500 per class)."""
-
-
-def imdb_folder() -> Path:
-    """Returns the checked ``aclImdb`` folder (with ``train/`` and ``test/``), extracting it once.
-
-    Returns:
-        The path of ``aclImdb`` in the Keras cache.
-
-    Raises:
-        DataUnavailableError: if the archive is neither cached nor downloadable, or is corrupt.
-
-    Example:
-
-    >>> sorted(p.name for p in imdb_folder().iterdir() if p.is_dir())  # doctest: +SKIP
-    ['test', 'train']
-    """
-    return ensure_extracted(get("imdb_reviews"))
+_SPLIT_SIZE = 25_000  # labelled reviews per split, 12,500 per class
 
 
 def _review_files(split_dir: Path) -> tuple[list[str], np.ndarray]:
@@ -66,7 +46,7 @@ def _review_files(split_dir: Path) -> tuple[list[str], np.ndarray]:
 
 def _read_split(split_dir: Path, size, seed: int):
     paths, labels = _review_files(split_dir)
-    rows = _subset.subset_indices(len(paths), size, seed, labels=labels, shuffle_all=True)
+    rows = subset_indices(len(paths), size, seed, labels=labels, shuffle_all=True)
     texts = np.empty(len(rows), dtype=object)
     for i, row in enumerate(rows):
         with open(paths[row], encoding="utf-8", errors="replace") as handle:
@@ -98,13 +78,18 @@ def load_imdb_texts(*, max_train=None, max_test=None, seed=0):
 
     Example:
 
-    >>> (x_train, y_train), (x_test, y_test) = load_imdb_texts()  # doctest: +SKIP
-    >>> x_val, partial_x_train = x_train[:10000], x_train[10000:]  # doctest: +SKIP
+    >>> from dlcourse.data import load_imdb_texts
+    >>> (x_train, y_train), (x_test, y_test) = load_imdb_texts(max_train=12000, max_test=100)
+    >>> x_val, partial_x_train = x_train[:10000], x_train[10000:]
     """
-    max_train = _subset.check_max("max_train", max_train, IMDB_TRAIN_SIZE)
-    max_test = _subset.check_max("max_test", max_test, IMDB_TEST_SIZE)
-    seed = _subset.check_seed(seed)
-    folder = imdb_folder()
+    max_train = check_max_size("max_train", max_train, _SPLIT_SIZE)
+    max_test = check_max_size("max_test", max_test, _SPLIT_SIZE)
+    seed = check_seed(seed)
+    return _read_splits(max_train, max_test, seed)
+
+
+def _read_splits(max_train, max_test, seed):
+    folder = ensure_extracted(get("imdb_reviews"))
     return _read_split(folder / "train", max_train, seed), _read_split(folder / "test", max_test, seed + 1)
 
 
@@ -135,20 +120,21 @@ def load_imdb_reviews(*, max_train=None, max_test=None, seed=0, as_numpy=False, 
 
     Example:
 
-    >>> train_ds, test_ds = load_imdb_reviews(max_train=2000, max_test=2000)  # doctest: +SKIP
-    >>> texts, labels = next(iter(train_ds))  # doctest: +SKIP
+    >>> from dlcourse.data import load_imdb_reviews
+    >>> train_ds, test_ds = load_imdb_reviews(max_train=2000, max_test=2000)
+    >>> texts, labels = next(iter(train_ds))
     """
-    max_train = _subset.check_max("max_train", max_train, IMDB_TRAIN_SIZE)
-    max_test = _subset.check_max("max_test", max_test, IMDB_TEST_SIZE)
-    seed = _subset.check_seed(seed)
+    max_train = check_max_size("max_train", max_train, _SPLIT_SIZE)
+    max_test = check_max_size("max_test", max_test, _SPLIT_SIZE)
+    seed = check_seed(seed)
     check_bool("as_numpy", as_numpy)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     if as_numpy:
-        return load_imdb_texts(max_train=max_train, max_test=max_test, seed=seed)
+        return _read_splits(max_train, max_test, seed)
     import keras
     import tensorflow as tf
 
-    folder = imdb_folder()
+    folder = ensure_extracted(get("imdb_reviews"))
     datasets = []
     for split, size, split_seed, training in (("train", max_train, seed, True), ("test", max_test, seed + 1, False)):
         if size is None:
@@ -173,7 +159,7 @@ def load_imdb_word_index() -> dict[str, int]:
     The file comes from the Keras cache (checked against Keras's md5) or is downloaded there.
     The indices start at 1 for the most frequent word (``"the"``); in the sequences of
     ``keras.datasets.imdb`` every index is shifted by 3 (0 padding, 1 start, 2 out of
-    vocabulary), which :func:`dlcourse.data.decode_indices` undoes.
+    vocabulary): subtract 3 from a sequence value before looking it up here.
 
     Returns:
         A dict of 88,584 words to their indices.
@@ -183,13 +169,8 @@ def load_imdb_word_index() -> dict[str, int]:
 
     Example:
 
-    >>> load_imdb_word_index()["the"]  # doctest: +SKIP
+    >>> from dlcourse.data import load_imdb_word_index
+    >>> load_imdb_word_index()["the"]
     1
     """
-
-    def loader():
-        import keras
-
-        return keras.datasets.imdb.get_word_index()
-
-    return load_with_keras("imdb_word_index", loader)
+    return load_with_keras("imdb_word_index", lambda keras: keras.datasets.imdb.get_word_index())

@@ -23,9 +23,21 @@ from pathlib import Path
 
 import numpy as np
 
-from dlcourse.data import _subset
-from dlcourse.data._archives import ensure_extracted
+from dlcourse.data.cache import ensure_extracted
 from dlcourse.data.registry import get
+from dlcourse.data.subsets import subset_indices
+from dlcourse.validation import check_max_size, check_seed
+
+__all__ = [
+    "REUTERS_NUM_TOPICS",
+    "REUTERS_TEST_SIZE",
+    "REUTERS_TRAIN_SIZE",
+    "ReutersStory",
+    "load_reuters_newswires",
+    "modapte_single_topic",
+    "parse_reuters_sgml",
+    "read_reuters_stories",
+]
 
 REUTERS_TRAIN_SIZE = 6_532
 """Single-topic ModApte training stories whose topic also occurs in the test split."""
@@ -99,6 +111,7 @@ def parse_reuters_sgml(text: str) -> Iterator[ReutersStory]:
 
     Example:
 
+    >>> from dlcourse.data import parse_reuters_sgml
     >>> sgml = ('<REUTERS TOPICS="YES" LEWISSPLIT="TRAIN" NEWID="1"><TOPICS><D>cocoa</D></TOPICS>'
     ...         '<TEXT><TITLE>COCOA</TITLE><BODY>Showers continued.</BODY></TEXT></REUTERS>')
     >>> [(s.newid, s.topics, s.text) for s in parse_reuters_sgml(sgml)]
@@ -158,7 +171,8 @@ def read_reuters_stories(folder=None) -> tuple[ReutersStory, ...]:
 
     Example:
 
-    >>> len(read_reuters_stories())  # doctest: +SKIP
+    >>> from dlcourse.data import read_reuters_stories
+    >>> len(read_reuters_stories())
     21578
     """
     if folder is None:
@@ -217,19 +231,20 @@ def load_reuters_newswires(*, max_train=None, max_test=None, seed=0):
 
     Example:
 
-    >>> (x_train, y_train), (x_test, y_test), topics = load_reuters_newswires()  # doctest: +SKIP
-    >>> len(x_train), len(x_test), len(topics)  # doctest: +SKIP
+    >>> from dlcourse.data import load_reuters_newswires
+    >>> (x_train, y_train), (x_test, y_test), topics = load_reuters_newswires()
+    >>> len(x_train), len(x_test), len(topics)
     (6532, 2568, 52)
     """
-    max_train = _subset.check_max("max_train", max_train, REUTERS_TRAIN_SIZE)
-    max_test = _subset.check_max("max_test", max_test, REUTERS_TEST_SIZE)
-    seed = _subset.check_seed(seed)
+    max_train = check_max_size("max_train", max_train, REUTERS_TRAIN_SIZE)
+    max_test = check_max_size("max_test", max_test, REUTERS_TEST_SIZE)
+    seed = check_seed(seed)
     train, test, topics = modapte_single_topic(read_reuters_stories())
     index = {t: i for i, t in enumerate(topics)}
     splits = []
     for stories, size, split_seed in ((train, max_train, seed), (test, max_test, seed + 1)):
         x = np.array([s.text for s in stories], dtype=object)
         y = np.array([index[s.topics[0]] for s in stories], dtype=np.int32)
-        rows = _subset.subset_indices(len(x), size, split_seed, labels=y, shuffle_all=True)
+        rows = subset_indices(len(x), size, split_seed, labels=y, shuffle_all=True)
         splits.append((x[rows], y[rows]))
     return splits[0], splits[1], topics

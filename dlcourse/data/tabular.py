@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dlcourse.data import _subset
-from dlcourse.data._cache import load_with_keras
+from dlcourse.data.cache import load_with_keras
+from dlcourse.data.subsets import subset_indices
+from dlcourse.validation import check_max_size, check_seed
 
-BOSTON_TRAIN_SIZE = 404
-"""Rows of Keras's Boston Housing training split."""
+__all__ = ["BOSTON_FEATURE_NAMES", "load_boston_housing"]
 
-BOSTON_TEST_SIZE = 102
-"""Rows of Keras's Boston Housing test split."""
+_TRAIN_SIZE, _TEST_SIZE = 404, 102  # Keras's split
 
 BOSTON_FEATURE_NAMES = (
     "CRIM", "ZN", "INDUS", "CHAS", "NOX", "RM", "AGE", "DIS", "RAD", "TAX", "PTRATIO", "B", "LSTAT",
@@ -38,20 +37,17 @@ def load_boston_housing(*, max_train=None, max_test=None, seed=0):
 
     Example:
 
-    >>> (x_train, y_train), (x_test, y_test) = load_boston_housing()  # doctest: +SKIP
-    >>> x_train.shape, x_test.shape  # doctest: +SKIP
+    >>> from dlcourse.data import load_boston_housing
+    >>> (x_train, y_train), (x_test, y_test) = load_boston_housing()
+    >>> x_train.shape, x_test.shape
     ((404, 13), (102, 13))
     """
-    max_train = _subset.check_max("max_train", max_train, BOSTON_TRAIN_SIZE)
-    max_test = _subset.check_max("max_test", max_test, BOSTON_TEST_SIZE)
-    seed = _subset.check_seed(seed)
-
-    def loader():
-        import keras
-
-        return keras.datasets.boston_housing.load_data()
-
-    (x_train, y_train), (x_test, y_test) = load_with_keras("boston_housing", loader)
-    train = _subset.take(x_train, y_train, _subset.subset_indices(len(x_train), max_train, seed))
-    test = _subset.take(x_test, y_test, _subset.subset_indices(len(x_test), max_test, seed + 1))
-    return train, test
+    max_train = check_max_size("max_train", max_train, _TRAIN_SIZE)
+    max_test = check_max_size("max_test", max_test, _TEST_SIZE)
+    seed = check_seed(seed)
+    splits = []
+    data = load_with_keras("boston_housing", lambda keras: keras.datasets.boston_housing.load_data())
+    for (x, y), size, split_seed in zip(data, (max_train, max_test), (seed, seed + 1)):
+        rows = subset_indices(len(x), size, split_seed)
+        splits.append((x, y) if rows is None else (x[rows], y[rows]))
+    return tuple(splits)

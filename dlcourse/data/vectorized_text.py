@@ -1,5 +1,7 @@
-"""Text turned into fixed-width vectors, and back (notebooks 01 and 02).
+"""Text turned into fixed-width vectors, and back (notebooks 01, 02 and 05).
 
+* :func:`multi_hot_vectorizer` builds the ``TextVectorization`` multi-hot layer for raw text,
+  with :func:`standardize_review` as its standardization.
 * :func:`vectorize_texts` runs an adapted ``TextVectorization`` layer (such as
   :func:`dlcourse.data.multi_hot_vectorizer`'s) over many texts in batches and returns one NumPy
   array, so that 25,000 IMDB reviews become a ``(25000, 10000)`` float32 matrix (1 GB) without a
@@ -11,12 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlcourse._validation import _describe, check_int
+from dlcourse.validation import check_int, describe
 
-__all__ = ["FIXED_WIDTH_MODES", "vectorize_texts", "decode_multi_hot"]
+__all__ = ["decode_multi_hot", "multi_hot_vectorizer", "standardize_review", "vectorize_texts"]
 
-FIXED_WIDTH_MODES = ("multi_hot", "count", "tf_idf", "one_hot")
-"""``TextVectorization`` output modes whose output has one column per vocabulary entry."""
+_STRIP_PUNCTUATION = r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'  # keras.layers.TextVectorization's
+_HTML_BREAK = r"<br\s*/?>"
+
+_FIXED_WIDTH_MODES = ("multi_hot", "count", "tf_idf", "one_hot")  # one output column per vocabulary entry
 
 
 def _check_vectorizer(vectorizer) -> int:
@@ -30,8 +34,8 @@ def _check_vectorizer(vectorizer) -> int:
         )
     config = vectorizer.get_config()
     mode = config.get("output_mode")
-    if mode not in FIXED_WIDTH_MODES:
-        expected = ", ".join(repr(m) for m in FIXED_WIDTH_MODES)
+    if mode not in _FIXED_WIDTH_MODES:
+        expected = ", ".join(repr(m) for m in _FIXED_WIDTH_MODES)
         raise ValueError(
             f"vectorizer must have a fixed-width output_mode ({expected}); received output_mode={mode!r}, "
             "whose rows differ in length"
@@ -47,9 +51,22 @@ def _check_vectorizer(vectorizer) -> int:
     return int(size)
 
 
-def _check_text_array(texts) -> np.ndarray:
+def _check_texts(texts, *, datasets: bool = False):
+    """Checks texts: a 1-D list or array of ``str`` (or, with ``datasets``, a ``tf.data.Dataset`` of strings)."""
+    if datasets:
+        import tensorflow as tf
+
+        if isinstance(texts, tf.data.Dataset):
+            spec = texts.element_spec
+            if not (isinstance(spec, tf.TensorSpec) and spec.dtype == tf.string):
+                raise TypeError(
+                    "texts must be a dataset of strings only; map the labels away first, "
+                    f"ds.map(lambda x, y: x); received element_spec={spec}"
+                )
+            return texts
     if isinstance(texts, (str, bytes)) or not isinstance(texts, (list, tuple, np.ndarray)):
-        raise TypeError(f"texts must be a list or NumPy array of str; received texts={_describe(texts)}")
+        also = ", or a tf.data.Dataset of strings" if datasets else ""
+        raise TypeError(f"texts must be a list or NumPy array of str{also}; received texts={describe(texts)}")
     array = np.asarray(texts, dtype=object)
     if array.ndim != 1:
         raise ValueError(f"texts must be one-dimensional (one text per row); received shape {array.shape}")
@@ -57,7 +74,7 @@ def _check_text_array(texts) -> np.ndarray:
         raise ValueError("texts must hold at least one text; received an empty sequence")
     for i, text in enumerate(array):
         if not isinstance(text, str):
-            raise TypeError(f"texts must hold str; received texts[{i}]={_describe(text)}")
+            raise TypeError(f"texts must hold str; received texts[{i}]={describe(text)}")
     return array
 
 
@@ -89,17 +106,18 @@ def vectorize_texts(vectorizer, texts, *, batch_size=2048, dtype="float32"):
 
     Example:
 
-    >>> vectorizer = multi_hot_vectorizer(["a good film", "a bad film"], max_tokens=10)  # doctest: +SKIP
-    >>> vectorize_texts(vectorizer, ["good film", "bad"]).shape  # doctest: +SKIP
+    >>> from dlcourse.data import multi_hot_vectorizer, vectorize_texts
+    >>> vectorizer = multi_hot_vectorizer(["a good film", "a bad film"], max_tokens=10)
+    >>> vectorize_texts(vectorizer, ["good film", "bad"]).shape
     (2, 5)
     """
     width = _check_vectorizer(vectorizer)
-    texts = _check_text_array(texts)
+    texts = _check_texts(texts)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     try:
         dtype = np.dtype(dtype)
     except TypeError:
-        raise TypeError(f"dtype must be a NumPy dtype such as 'float32'; received dtype={_describe(dtype)}") from None
+        raise TypeError(f"dtype must be a NumPy dtype such as 'float32'; received dtype={describe(dtype)}") from None
     out = np.empty((len(texts), width), dtype=dtype)
     for start in range(0, len(texts), batch_size):
         batch = texts[start : start + batch_size].tolist()
@@ -128,17 +146,18 @@ def decode_multi_hot(vector, vocabulary):
 
     Example:
 
+    >>> from dlcourse.data import decode_multi_hot
     >>> decode_multi_hot([0, 1, 0, 1], ["[UNK]", "the", "movie", "good"])
     ['the', 'good']
     """
     if isinstance(vocabulary, (str, bytes)) or not isinstance(vocabulary, (list, tuple, np.ndarray)):
-        raise TypeError(f"vocabulary must be a list of str; received vocabulary={_describe(vocabulary)}")
+        raise TypeError(f"vocabulary must be a list of str; received vocabulary={describe(vocabulary)}")
     words = [str(word) if isinstance(word, np.str_) else word for word in vocabulary]
     for i, word in enumerate(words):
         if not isinstance(word, str):
-            raise TypeError(f"vocabulary must hold str; received vocabulary[{i}]={_describe(word)}")
+            raise TypeError(f"vocabulary must hold str; received vocabulary[{i}]={describe(word)}")
     if isinstance(vector, (str, bytes)):
-        raise TypeError(f"vector must be a 1-D array of numbers; received vector={_describe(vector)}")
+        raise TypeError(f"vector must be a 1-D array of numbers; received vector={describe(vector)}")
     array = np.asarray(vector)
     if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         raise TypeError(f"vector must be a 1-D array of numbers; received dtype {array.dtype}")
@@ -152,3 +171,54 @@ def decode_multi_hot(vector, vocabulary):
             f"len(vocabulary)={len(words)}"
         )
     return [words[i] for i in np.flatnonzero(array)]
+
+
+def standardize_review(text):
+    """Lower-cases review text and strips ``<br />`` line breaks and punctuation (a ``tf`` function).
+
+    The ``standardize`` of :func:`multi_hot_vectorizer`: Keras's ``"lower_and_strip_punctuation"``
+    plus the HTML line breaks of the raw IMDB reviews, which would otherwise become the token
+    ``br``. Registered with Keras as ``"dlcourse>standardize_review"`` when a vectorizer is built.
+    """
+    import tensorflow as tf
+
+    text = tf.strings.lower(text)
+    text = tf.strings.regex_replace(text, _HTML_BREAK, " ")
+    return tf.strings.regex_replace(text, _STRIP_PUNCTUATION, "")
+
+
+def multi_hot_vectorizer(texts, *, max_tokens=10000):
+    """Builds a ``TextVectorization`` layer that turns text into multi-hot vectors, adapted to ``texts``.
+
+    The vocabulary is the ``max_tokens - 1`` most frequent words of ``texts`` (plus the
+    out-of-vocabulary token), after :func:`standardize_review`. Adapt it to training texts only.
+
+    Args:
+        texts: training texts: a list or array of ``str``, or a ``tf.data.Dataset`` of strings.
+        max_tokens: the output vector length, including the out-of-vocabulary token.
+
+    Returns:
+        An adapted ``keras.layers.TextVectorization(output_mode="multi_hot")``; calling it on a
+        batch of strings gives float32 vectors of shape ``(batch, max_tokens)``.
+
+    Raises:
+        TypeError: if ``texts`` is not text, or ``max_tokens`` not an int.
+        ValueError: if ``texts`` is empty or ``max_tokens < 2``.
+
+    Example:
+
+    >>> from dlcourse.data import multi_hot_vectorizer
+    >>> vectorizer = multi_hot_vectorizer(["A good film.<br />Good!", "bad"], max_tokens=10)
+    >>> [str(word) for word in vectorizer.get_vocabulary()]
+    ['[UNK]', 'good', 'film', 'bad', 'a']
+    """
+    max_tokens = check_int("max_tokens", max_tokens, minimum=2)
+    texts = _check_texts(texts, datasets=True)
+    import keras
+
+    standardize = keras.saving.register_keras_serializable(package="dlcourse", name="standardize_review")(
+        standardize_review
+    )
+    vectorizer = keras.layers.TextVectorization(max_tokens=max_tokens, output_mode="multi_hot", standardize=standardize)
+    vectorizer.adapt(texts)
+    return vectorizer

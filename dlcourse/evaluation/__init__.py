@@ -1,15 +1,10 @@
-"""Evaluation helpers: hold-out splits, K-fold and iterated K-fold validation, learning-curve smoothing.
+"""Evaluating a model on data it was not trained on.
 
-* :func:`holdout_split`: one training/validation split (scikit-learn's ``train_test_split``).
-* :func:`cross_validate`: K-fold validation, a fresh model per fold, returning a :class:`CVResult`.
-* :func:`iterated_kfold`: K-fold repeated with reshuffling (``RepeatedKFold``).
-* :class:`CVResult`: per-fold scores and per-epoch histories as pandas tables, with
-  ``summary()``, ``mean_curve()`` and ``best_epoch()``.
-* :func:`smooth_curve`: the exponential moving average used to read noisy learning curves.
+* :mod:`~dlcourse.evaluation.splits`: :func:`~dlcourse.holdout_split`, one training/validation split.
+* :mod:`~dlcourse.evaluation.crossval`: :func:`~dlcourse.cross_validate` (K-fold, a fresh model
+  per fold) and :func:`~dlcourse.iterated_kfold` (K-fold repeated with reshuffling).
+* :mod:`~dlcourse.evaluation.result`: :class:`~dlcourse.CVResult`, the per-fold scores and
+  per-epoch histories as pandas tables, and :func:`~dlcourse.smooth_curve`.
+
+The names are reached from the top level (``dlcourse.cross_validate``).
 """
-
-from dlcourse.evaluation.crossval import cross_validate, iterated_kfold
-from dlcourse.evaluation.result import CVResult, smooth_curve
-from dlcourse.evaluation.splits import holdout_split
-
-__all__ = ["CVResult", "cross_validate", "holdout_split", "iterated_kfold", "smooth_curve"]

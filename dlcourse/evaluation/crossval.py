@@ -14,12 +14,26 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import KFold, RepeatedKFold, RepeatedStratifiedKFold, StratifiedKFold
 
-from dlcourse._session import clear_session
-from dlcourse._validation import _describe, check_bool, check_int
+from tqdm.auto import tqdm
+
 from dlcourse.config import set_seed
 from dlcourse.evaluation.result import HISTORY_COLUMNS, CVResult
-from dlcourse.evaluation.splits import check_class_counts, check_seed, check_xy, stratify_labels
+from dlcourse.precision import clear_session
 from dlcourse.training import as_dataset
+from dlcourse.validation import (
+    check_bool,
+    check_class_counts,
+    check_finite,
+    check_input_fits,
+    check_int,
+    check_seed,
+    check_targets,
+    check_xy,
+    describe,
+    stratify_labels,
+)
+
+__all__ = ["cross_validate", "iterated_kfold"]
 
 _RESERVED_FIT_KWARGS = (
     "x", "y", "epochs", "batch_size", "sample_weight", "validation_data", "validation_split",
@@ -31,7 +45,7 @@ def _check_build_model(build_model):
     if not callable(build_model):
         raise TypeError(
             "build_model must be a callable with no arguments that returns a fresh compiled keras.Model; "
-            f"received build_model={_describe(build_model)}"
+            f"received build_model={describe(build_model)}"
         )
 
 
@@ -40,7 +54,7 @@ def _check_fit_kwargs(fit_kwargs) -> dict:
         return {}
     if not isinstance(fit_kwargs, dict):
         raise TypeError(
-            f"fit_kwargs must be a dict of model.fit() arguments or None; received fit_kwargs={_describe(fit_kwargs)}"
+            f"fit_kwargs must be a dict of model.fit() arguments or None; received fit_kwargs={describe(fit_kwargs)}"
         )
     reserved = [key for key in fit_kwargs if key in _RESERVED_FIT_KWARGS]
     if reserved:
@@ -61,6 +75,7 @@ def _check_common(build_model, x, y, epochs, batch_size, seed, fit_kwargs, verbo
     seed = check_seed(seed)
     fit_kwargs = _check_fit_kwargs(fit_kwargs)
     verbose = check_int("verbose", verbose, minimum=0, maximum=2)
+    check_finite("x", x)
     return x, y, epochs, batch_size, seed, fit_kwargs, verbose
 
 
@@ -80,7 +95,7 @@ def _split_target(y: np.ndarray) -> np.ndarray:
 
 def _check_model(model, previous) -> None:
     if not isinstance(model, keras.Model):
-        raise TypeError(f"build_model must return a keras.Model; it returned {_describe(model)}")
+        raise TypeError(f"build_model must return a keras.Model; it returned {describe(model)}")
     if not getattr(model, "compiled", False):
         raise ValueError(
             f"build_model must return a compiled model; it returned the model {model.name!r}, which is not compiled "
@@ -93,24 +108,49 @@ def _check_model(model, previous) -> None:
         )
 
 
+def _loss_name(model) -> str:
+    loss = model.loss
+    return loss if isinstance(loss, str) else getattr(loss, "name", getattr(loss, "__name__", ""))
+
+
+def _check_data_fits(model, x, y) -> None:
+    # The first fold's model tells what the data must be: its input shape, and through its loss
+    # which targets it can take (Keras would otherwise fail inside a graph, or train silently on
+    # labels such as 2 for a binary model).
+    check_input_fits(model, x, "x")
+    units = model.outputs[0].shape[-1]
+    loss = _loss_name(model)
+    if loss in ("sparse_categorical_crossentropy", "categorical_crossentropy"):
+        if check_targets(y, "multiclass", units, "y") != (loss == "categorical_crossentropy"):
+            form = "one-hot rows" if loss == "categorical_crossentropy" else "class indices"
+            raise ValueError(f"y must hold {form} for a model compiled with loss={loss!r}; received y of shape {y.shape}")
+    elif loss == "binary_crossentropy":
+        check_targets(y, "regression_unit", units, "y")  # any value in [0, 1]; {0, 1} labels included
+    else:
+        check_targets(y, "regression", units, "y")
+
+
 def _run_folds(build_model, x, y, splits, *, k, repeats, epochs, batch_size, seed, fit_kwargs, verbose) -> CVResult:
     score_rows, history_frames, val_indices = [], [], []
     previous = None
     fit_kwargs = dict(fit_kwargs)
     shuffle = fit_kwargs.pop("shuffle", True)
-    for i, (train_idx, val_idx) in enumerate(splits):
+    bar = tqdm(splits, desc="K-fold" if repeats == 1 else "iterated K-fold", unit="fold", disable=verbose == 0)
+    for i, (train_idx, val_idx) in enumerate(bar):
         repeat, fold = divmod(i, k)
         clear_session()
         set_seed(seed + i)
         model = build_model()
         _check_model(model, previous)
+        if previous is None:
+            _check_data_fits(model, x, y)
         previous = weakref.ref(model)
         # tf.data pipelines rather than arrays: Keras rebuilds its pipeline over arrays at every
         # epoch, which doubles the cost of a small model's epoch (benchmarks/small_data_kfold.py).
         train_data = as_dataset(x[train_idx], y[train_idx], batch_size=batch_size, shuffle=shuffle, seed=seed + i)
         val_data = as_dataset(x[val_idx], y[val_idx], batch_size=batch_size)
         history = model.fit(train_data, validation_data=val_data, epochs=epochs, shuffle=False,  # done by the pipeline
-                            verbose=verbose, **fit_kwargs)
+                            verbose=2 if verbose == 2 else 0, **fit_kwargs)
         evaluated = model.evaluate(val_data, verbose=0, return_dict=True)
         names = sorted(evaluated, key=lambda name: (name != "loss",))
         row = {
@@ -135,10 +175,7 @@ def _run_folds(build_model, x, y, splits, *, k, repeats, epochs, batch_size, see
                     }
                 )
             )
-        if verbose:
-            where = f"fold {fold + 1}/{k}" + (f" of repeat {repeat + 1}/{repeats}" if repeats > 1 else "")
-            shown = ", ".join(f"val_{name}={evaluated[name]:.4g}" for name in names)
-            print(f"{where}: {shown}")
+        bar.set_postfix({f"val_{name}": f"{evaluated[name]:.4g}" for name in names})
         del model
     clear_session()
     history = pd.concat(history_frames, ignore_index=True) if history_frames else pd.DataFrame(columns=HISTORY_COLUMNS)
@@ -158,7 +195,7 @@ def cross_validate(
     stratified=False,
     seed=0,
     fit_kwargs=None,
-    verbose=0,
+    verbose=1,
 ) -> CVResult:
     """K-fold cross-validation of a Keras model: a fresh model trained and scored on each fold.
 
@@ -196,8 +233,8 @@ def cross_validate(
         fit_kwargs: ``None``, or a dict of further ``model.fit`` arguments such as
             ``{"callbacks": [...]}`` or ``{"shuffle": False}``; it may not set the data
             (``sample_weight`` included), ``epochs``, ``batch_size`` or ``verbose``.
-        verbose: 0 (silent), 1 or 2: passed to ``model.fit``; 1 and 2 also print one line of
-            scores per fold.
+        verbose: 0 (silent), 1 (a progress bar over the folds, showing the last fold's scores) or
+            2 (the bar, and Keras's one line per epoch of every fit).
 
     Returns:
         A :class:`CVResult`: ``scores`` (one row per fold), ``history`` (per-epoch values),
@@ -209,16 +246,24 @@ def cross_validate(
         ValueError: if ``x`` and ``y`` differ in length, ``k`` < 2 or ``k`` > ``len(x)``,
             ``epochs`` or ``batch_size`` < 1, ``stratified=True`` with targets that are not class
             labels or with a class of fewer than ``k`` samples, ``fit_kwargs`` sets a reserved
-            argument, or ``build_model`` returns an uncompiled model (or the same model twice).
+            argument, or ``build_model`` returns an uncompiled model (or the same model twice);
+            also, before any training, if ``x`` holds NaN/inf, its samples do not fit the model's
+            input, or ``y`` holds targets the model's loss cannot take (class indices out of range,
+            binary labels outside [0, 1]).
 
     Example:
 
+    >>> import numpy as np, dlcourse
+    >>> rng = np.random.default_rng(0)
+    >>> x, y = rng.normal(size=(40, 13)), rng.normal(size=40)
     >>> def build_model():
-    ...     model = dlcourse.build_dense((13,), "regression", units=(64, 64))
+    ...     model = dlcourse.build_dense((13,), "regression", units=(8,))
     ...     return dlcourse.compile_model(model, "regression")
-    >>> result = cross_validate(build_model, x_train, y_train, k=4, epochs=100)   # doctest: +SKIP
-    >>> result.summary().loc["val_mae", "mean"]                                   # doctest: +SKIP
-    >>> result.mean_curve("val_mae", smooth=0.9).plot()                           # doctest: +SKIP
+    >>> result = cross_validate(build_model, x, y, k=4, epochs=2, verbose=0)
+    >>> result.scores[["fold", "train_size", "val_size"]].values.tolist()
+    [[0, 30, 10], [1, 30, 10], [2, 30, 10], [3, 30, 10]]
+    >>> result.mean_curve("val_mae").shape
+    (2,)
     """
     x, y, epochs, batch_size, seed, fit_kwargs, verbose = _check_common(
         build_model, x, y, epochs, batch_size, seed, fit_kwargs, verbose
@@ -239,7 +284,7 @@ def cross_validate(
         if not (callable(getattr(cv, "split", None)) and callable(getattr(cv, "get_n_splits", None))):
             raise TypeError(
                 "cv must be None or a scikit-learn splitter with split() and get_n_splits(), such as "
-                f"KFold(5); received cv={_describe(cv)}"
+                f"KFold(5); received cv={describe(cv)}"
             )
         if stratified:
             raise ValueError("stratified=True cannot be combined with cv: pass cv=StratifiedKFold(...) instead")
@@ -269,7 +314,7 @@ def iterated_kfold(
     stratified=False,
     seed=0,
     fit_kwargs=None,
-    verbose=0,
+    verbose=1,
 ) -> CVResult:
     """Iterated K-fold validation with shuffling: K-fold run ``repeats`` times, reshuffled each time.
 
@@ -292,7 +337,7 @@ def iterated_kfold(
         seed: a non-negative int: the splitter's random state and the base of the fit seeds.
         fit_kwargs: ``None`` or a dict of further ``model.fit`` arguments (not the data,
             ``epochs``, ``batch_size`` or ``verbose``), as in :func:`cross_validate`.
-        verbose: 0, 1 or 2, as in :func:`cross_validate`.
+        verbose: 0 (silent), 1 (a progress bar over the fits) or 2 (also Keras's epoch lines).
 
     Returns:
         A :class:`CVResult` with ``repeats * k`` rows of scores, numbered by ``repeat`` and ``fold``.
@@ -303,8 +348,13 @@ def iterated_kfold(
 
     Example:
 
-    >>> result = iterated_kfold(build_model, x_train, y_train, k=3, repeats=3, epochs=50)   # doctest: +SKIP
-    >>> result.summary()[["mean", "std", "repeat_std"]]                                    # doctest: +SKIP
+    >>> import numpy as np, dlcourse
+    >>> x, y = np.random.default_rng(0).normal(size=(30, 13)), np.arange(30.0)
+    >>> def build_model():
+    ...     return dlcourse.compile_model(dlcourse.build_dense((13,), "regression", units=(8,)), "regression")
+    >>> result = iterated_kfold(build_model, x, y, k=3, repeats=2, epochs=1, verbose=0)
+    >>> len(result.scores), sorted(set(result.scores["repeat"]))
+    (6, [0, 1])
     """
     x, y, epochs, batch_size, seed, fit_kwargs, verbose = _check_common(
         build_model, x, y, epochs, batch_size, seed, fit_kwargs, verbose

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dlcourse._validation import _describe, check_choice, check_float
+from dlcourse.validation import as_numeric_array, check_choice, check_rate, describe
+
+__all__ = ["CVResult", "smooth_curve"]
 
 SCORE_ID_COLUMNS = ("repeat", "fold", "train_size", "val_size", "epochs")
 """Columns of :attr:`CVResult.scores` that describe a fit rather than score it."""
@@ -36,14 +38,16 @@ def metric_direction(metric: str) -> str:
 
 
 def smooth_curve(values, factor=0.9):
-    """Smooths a curve with an exponential moving average.
+    """Smooths a curve with a bias-corrected exponential moving average.
 
-    The first value is kept; each next point is ``previous * factor + value * (1 - factor)``,
-    where ``previous`` is the previous *smoothed* point. ``factor=0`` returns the values unchanged;
-    the closer to 1, the smoother (and the later) the curve.
+    Point ``t`` is the average of the values up to ``t`` weighted by ``factor ** age``
+    (``pandas.Series.ewm(alpha=1 - factor, adjust=True)``), so the first points are not pulled
+    towards the first value and a short run's last point stays near its last values.
+    ``factor=0`` returns the values unchanged; the closer to 1, the smoother (and the later).
 
     Args:
-        values: a 1-D sequence of numbers: a list, a NumPy array or a pandas Series.
+        values: a 1-D sequence of numbers (float16 and bfloat16 included): a list, a NumPy
+            array or a pandas Series.
         factor: the weight of the past, a float in ``[0, 1)``.
 
     Returns:
@@ -56,26 +60,23 @@ def smooth_curve(values, factor=0.9):
         ValueError: if ``values`` is not 1-D or empty, or ``factor`` is outside ``[0, 1)``.
 
     Example:
-
-    >>> smooth_curve([1.0, 2.0, 3.0], factor=0.5).tolist()
-    [1.0, 1.5, 2.25]
+        >>> from dlcourse.evaluation.result import smooth_curve
+        >>> smooth_curve([1.0, 2.0, 3.0], factor=0.5).round(4).tolist()
+        [1.0, 1.6667, 2.4286]
     """
     if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple, np.ndarray, pd.Series)):
-        raise TypeError(f"values must be a 1-D sequence of numbers; received values={_describe(values)}")
-    array = np.asarray(values)
+        raise TypeError(f"values must be a 1-D sequence of numbers; received values={describe(values)}")
+    array = as_numeric_array("values", values)
     if array.ndim != 1 or array.size == 0:
         raise ValueError(f"values must be a non-empty 1-D sequence; received an array of shape {array.shape}")
-    if not (np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.bool_)):
-        raise TypeError(f"values must hold numbers; received values of dtype {array.dtype}")
-    factor = check_float("factor", factor, minimum=0.0, maximum=1.0, max_inclusive=False)
-    array = array.astype(float)
-    smoothed = np.empty_like(array)
-    smoothed[0] = array[0]
-    for i in range(1, len(array)):
-        smoothed[i] = smoothed[i - 1] * factor + array[i] * (1.0 - factor)
+    factor = check_rate("factor", factor)
     if isinstance(values, pd.Series):
-        return pd.Series(smoothed, index=values.index, name=values.name)
-    return smoothed
+        return _ewm(pd.Series(array, index=values.index, name=values.name), factor)
+    return _ewm(pd.Series(array), factor).to_numpy()
+
+
+def _ewm(series: pd.Series, factor: float) -> pd.Series:
+    return series.astype(float).ewm(alpha=1.0 - factor, adjust=True).mean()
 
 
 @dataclass
@@ -97,11 +98,18 @@ class CVResult:
 
     Example:
 
-    >>> result = cross_validate(build_model, x, y, k=4, epochs=20)   # doctest: +SKIP
-    >>> result.scores                          # doctest: +SKIP
-    >>> result.summary()                       # doctest: +SKIP
-    >>> result.mean_curve("val_mae").plot()    # doctest: +SKIP
-    >>> result.best_epoch("val_mae", smooth=0.9)   # doctest: +SKIP
+    A result is what :func:`dlcourse.cross_validate` returns; here one built by hand, two folds of
+    three epochs:
+
+    >>> import pandas as pd
+    >>> history = pd.DataFrame({"repeat": 0, "fold": [0, 0, 0, 1, 1, 1], "epoch": [1, 2, 3] * 2,
+    ...                         "metric": "val_mae", "value": [4.0, 2.0, 3.0, 2.0, 1.0, 2.0]})
+    >>> scores = pd.DataFrame({"repeat": 0, "fold": [0, 1], "val_mae": [3.0, 2.0]})
+    >>> result = CVResult(scores=scores, history=history, val_indices=[], k=2)
+    >>> result.mean_curve("val_mae").tolist()
+    [3.0, 1.5, 2.5]
+    >>> result.best_epoch("val_mae")
+    2
     """
 
     scores: pd.DataFrame
@@ -126,7 +134,7 @@ class CVResult:
 
     def _check_metric(self, metric) -> str:
         if not isinstance(metric, str):
-            raise TypeError(f"metric must be a str such as 'val_loss'; received metric={_describe(metric)}")
+            raise TypeError(f"metric must be a str such as 'val_loss'; received metric={describe(metric)}")
         if metric not in self.metrics:
             known = ", ".join(repr(m) for m in self.metrics)
             raise ValueError(f"metric must be one of {known}; received metric={metric!r}")
@@ -147,7 +155,7 @@ class CVResult:
         Args:
             metric: a per-epoch metric as Keras names it, such as ``"val_mae"`` or ``"loss"``.
             smooth: ``None``, or a factor in ``[0, 1)`` to pass the mean curve through
-                :func:`smooth_curve`.
+                :func:`smooth_curve` (bias-corrected exponential moving average).
 
         Returns:
             A pandas Series indexed by ``epoch`` (from 1) and named after the metric, so
@@ -161,16 +169,22 @@ class CVResult:
 
         Example:
 
-        >>> result.mean_curve("val_mae", smooth=0.9).plot()   # doctest: +SKIP
+        >>> import pandas as pd
+        >>> from dlcourse.evaluation.result import CVResult
+        >>> history = pd.DataFrame({"repeat": 0, "fold": [0, 0, 1, 1], "epoch": [1, 2, 1, 2],
+        ...                         "metric": "val_mae", "value": [4.0, 2.0, 6.0, 4.0]})
+        >>> result = CVResult(pd.DataFrame({"repeat": [0, 0], "fold": [0, 1]}), history, val_indices=[], k=2)
+        >>> result.mean_curve("val_mae").tolist()
+        [5.0, 3.0]
+        >>> result.mean_curve("val_mae", smooth=0.5).round(3).tolist()
+        [5.0, 3.667]
         """
         metric = self._check_metric(metric)
         if smooth is not None:
-            check_float("smooth", smooth, minimum=0.0, maximum=1.0, max_inclusive=False)
+            smooth = check_rate("smooth", smooth)
         rows = self.history[self.history["metric"] == metric]
         curve = rows.groupby("epoch")["value"].mean().rename(metric)
-        if smooth is not None:
-            curve = smooth_curve(curve, factor=smooth)
-        return curve
+        return curve if smooth is None else _ewm(curve, smooth)
 
     def summary(self) -> pd.DataFrame:
         """Returns the mean, standard deviation, min and max of each score over the fits.
@@ -184,7 +198,11 @@ class CVResult:
 
         Example:
 
-        >>> result.summary().loc["val_mae", "mean"]   # doctest: +SKIP
+        >>> import pandas as pd
+        >>> scores = pd.DataFrame({"repeat": [0, 0, 1, 1], "fold": [0, 1, 0, 1], "val_mae": [3.0, 2.0, 1.0, 1.0]})
+        >>> result = CVResult(scores=scores, history=pd.DataFrame(), val_indices=[], k=2, repeats=2)
+        >>> result.summary().loc["val_mae", ["mean", "repeat_std"]].round(3).tolist()
+        [1.75, 1.061]
         """
         names = self.score_names
         table = self.scores[names].agg(["mean", "std", "min", "max"]).T
@@ -213,7 +231,13 @@ class CVResult:
 
         Example:
 
-        >>> epochs = result.best_epoch("val_mae", smooth=0.9)   # doctest: +SKIP
+        >>> import pandas as pd
+        >>> from dlcourse.evaluation.result import CVResult
+        >>> history = pd.DataFrame({"repeat": 0, "fold": 0, "epoch": [1, 2, 3], "metric": "val_mae",
+        ...                         "value": [5.0, 1.0, 5.0]})
+        >>> result = CVResult(pd.DataFrame({"repeat": [0], "fold": [0]}), history, val_indices=[], k=2)
+        >>> result.best_epoch("val_mae", smooth=0.5)
+        2
         """
         check_choice("mode", mode, ("auto", "min", "max"))
         curve = self.mean_curve(metric, smooth=smooth)

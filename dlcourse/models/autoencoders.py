@@ -8,7 +8,8 @@ An autoencoder is an *encoder*, which squeezes an input into a small *code*, fol
   ``activity_l1 > 0`` a *sparse* autoencoder (an L1 penalty on the code's activations).
 * :func:`build_conv_autoencoder`: convolutions and max pooling down, transposed convolutions up
   (the denoising autoencoder of the Keras examples).
-* :func:`code_size_lower_bound`: the ``ceil(log2(n))`` rule of thumb for the code's width.
+* :func:`code_size_lower_bound`: ``ceil(log2(n))``, the number of binary units that can give
+  ``n`` distinct patterns a code each.
 * :func:`code_sparsity`: how sparse a batch of codes is (mean activation, share of near-zero values).
 
 Each builder returns ``(autoencoder, encoder, decoder)``: three uncompiled functional models
@@ -19,45 +20,52 @@ autoencoder, ``encoder.predict(x)`` gives the codes.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from dlcourse._validation import _describe, check_float, check_int, check_int_sequence
-from dlcourse.models._common import check_activation, check_image_shape, check_input_shape, check_name, check_pair
+from dlcourse.validation import (
+    check_activation,
+    check_float,
+    check_image_shape,
+    check_input_shape,
+    check_int,
+    check_int_sequence,
+    check_name,
+    check_pair,
+    describe,
+)
 
 __all__ = ["build_dense_autoencoder", "build_conv_autoencoder", "code_size_lower_bound", "code_sparsity"]
 
 
-def code_size_lower_bound(num_inputs: int) -> int:
-    """Returns ``ceil(log2(num_inputs))``, a rule-of-thumb lower bound on the width of a code.
+def code_size_lower_bound(num_patterns: int) -> int:
+    """Returns ``ceil(log2(num_patterns))``: how many binary units can hold ``num_patterns`` distinct codes.
 
-    ``k`` binary units can take ``2**k`` distinct values, so telling ``n`` things apart takes at
-    least ``ceil(log2(n))`` of them. A code narrower than that for ``n`` inputs (784 pixels of a
-    28 x 28 image: 10 units) throws information away whatever the training; real codes are
-    wider, since their units are neither binary nor independent.
+    ``k`` binary (0/1) units take ``2**k`` distinct values, so a code made of binary units needs
+    at least ``ceil(log2(n))`` of them to give each of ``n`` distinct patterns (for instance the
+    ``n`` one-hot vectors of an ``n``-word vocabulary, or ``n`` classes) a code of its own. The
+    bound counts patterns and nothing else: it says nothing about inputs of real values such as
+    the 784 pixels of an image, whose number of distinct values is not ``n``, nor about units
+    with real-valued activations, each of which can in principle hold more than one bit.
 
     Args:
-        num_inputs: the number of inputs ``n`` (pixels, features), an int >= 2.
+        num_patterns: the number of distinct patterns ``n`` to tell apart, an int >= 2.
 
     Returns:
-        The smallest ``k`` with ``2**k >= num_inputs``.
+        The smallest ``k`` with ``2**k >= num_patterns``.
 
     Raises:
-        TypeError: if ``num_inputs`` is not an int.
-        ValueError: if ``num_inputs`` < 2.
+        TypeError: if ``num_patterns`` is not an int.
+        ValueError: if ``num_patterns`` < 2.
 
     Example:
 
-    >>> code_size_lower_bound(28 * 28)
-    10
+    >>> from dlcourse.models.autoencoders import code_size_lower_bound
+    >>> code_size_lower_bound(10)  # 10 one-hot patterns: 4 binary units give 16 codes
+    4
     """
-    num_inputs = check_int("num_inputs", num_inputs, minimum=2)
-    return math.ceil(math.log2(num_inputs))
-
-
-def _check_activation_or_none(value, argname: str):
-    return None if value is None else check_activation(value, argname)
+    num_patterns = check_int("num_patterns", num_patterns, minimum=2)
+    return math.ceil(math.log2(num_patterns))
 
 
 def build_dense_autoencoder(
@@ -114,20 +122,21 @@ def build_dense_autoencoder(
 
     Example:
 
+    >>> from dlcourse.models.autoencoders import build_dense_autoencoder
     >>> autoencoder, encoder, decoder = build_dense_autoencoder((28, 28), 32)
     >>> encoder.output.shape, autoencoder.output.shape
     ((None, 32), (None, 28, 28))
     """
-    shape = check_input_shape(input_shape)
+    shape = check_input_shape("input_shape", input_shape)
     if not shape or any(dim is None for dim in shape):
         raise ValueError(f"input_shape must have at least one axis and no None; received input_shape={shape!r}")
     code_size = check_int("code_size", code_size, minimum=1)
     units = check_int_sequence("units", units)
-    check_activation(activation)
-    code_activation = _check_activation_or_none(code_activation, "code_activation")
-    output_activation = _check_activation_or_none(output_activation, "output_activation")
+    check_activation("activation", activation)
+    check_activation("code_activation", code_activation, optional=True)
+    check_activation("output_activation", output_activation, optional=True)
     activity_l1 = check_float("activity_l1", activity_l1, minimum=0.0)
-    check_name(name)
+    check_name("name", name)
     import keras
 
     inputs = keras.Input(shape=shape, name="inputs")
@@ -196,16 +205,17 @@ def build_conv_autoencoder(
 
     Example:
 
+    >>> from dlcourse.models.autoencoders import build_conv_autoencoder
     >>> autoencoder, encoder, decoder = build_conv_autoencoder((28, 28, 1))
     >>> encoder.output.shape, autoencoder.count_params()
     ((None, 7, 7, 32), 28353)
     """
-    shape = check_image_shape(input_shape)
+    shape = check_image_shape("input_shape", input_shape)
     filters = check_int_sequence("filters", filters, allow_empty=False)
     kernel_size = check_pair("kernel_size", kernel_size)
-    check_activation(activation)
-    output_activation = _check_activation_or_none(output_activation, "output_activation")
-    check_name(name)
+    check_activation("activation", activation)
+    check_activation("output_activation", output_activation, optional=True)
+    check_name("name", name)
     factor = 2 ** len(filters)
     for dim in shape[:2]:
         if dim is None or dim % factor:
@@ -260,19 +270,19 @@ def code_sparsity(codes, *, threshold: float = 0.01) -> dict:
 
     Example:
 
+    >>> import numpy as np
+    >>> from dlcourse.models.autoencoders import code_sparsity
     >>> code_sparsity(np.array([[0.0, 2.0], [0.0, 0.5]]))
     {'mean_activation': 0.625, 'near_zero_fraction': 0.5, 'dead_units': 1}
     """
     array = np.asarray(codes)
     if not (np.issubdtype(array.dtype, np.number) and not np.issubdtype(array.dtype, np.complexfloating)):
-        raise TypeError(f"codes must be an array of real numbers; received codes={_describe(codes)}")
+        raise TypeError(f"codes must be an array of real numbers; received codes={describe(codes)}")
     if array.ndim < 2 or array.size == 0:
         raise ValueError(
             "codes must be a non-empty array of shape (samples, units...) such as encoder.predict(x); "
             f"received an array of shape {array.shape}"
         )
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
-        raise TypeError(f"threshold must be a number; received threshold={_describe(threshold)}")
     threshold = check_float("threshold", threshold, minimum=0.0)
     magnitude = np.abs(array.astype("float64")).reshape(len(array), -1)
     near_zero = magnitude <= threshold

@@ -6,8 +6,7 @@ Each block is a function in the functional style: it takes a symbolic tensor ``x
 
 from __future__ import annotations
 
-from dlcourse._validation import check_bool, check_int
-from dlcourse.models._common import check_keras_tensor, check_optional_name
+from dlcourse.validation import check_bool, check_int, check_keras_tensor, check_name
 
 __all__ = ["vgg_block", "inception_module", "residual_block"]
 
@@ -40,15 +39,17 @@ def vgg_block(x, filters: int, num_convs: int, *, batch_norm: bool = False, name
 
     Example:
 
+    >>> import keras
+    >>> import dlcourse
     >>> inputs = keras.Input((32, 32, 3))
-    >>> vgg_block(inputs, 64, 2, name="block1").shape
+    >>> dlcourse.vgg_block(inputs, 64, 2, name="block1").shape
     (None, 16, 16, 64)
     """
-    check_keras_tensor(x)
+    check_keras_tensor("x", x, ndim=4)
     filters = check_int("filters", filters, minimum=1)
     num_convs = check_int("num_convs", num_convs, minimum=1)
     check_bool("batch_norm", batch_norm)
-    name = check_optional_name(name)
+    check_name("name", name, optional=True)
     if any(dim is not None and dim < 2 for dim in x.shape[1:3]):
         raise ValueError(f"x must be at least 2x2 for the block's 2x2 max-pooling; received x of shape {x.shape}")
     import keras
@@ -108,11 +109,13 @@ def inception_module(
 
     Example:
 
+    >>> import keras
+    >>> import dlcourse
     >>> inputs = keras.Input((28, 28, 192))
-    >>> inception_module(inputs, 64, 96, 128, 16, 32, 32, name="inception_3a").shape
+    >>> dlcourse.inception_module(inputs, 64, 96, 128, 16, 32, 32, name="inception_3a").shape
     (None, 28, 28, 256)
     """
-    check_keras_tensor(x)
+    check_keras_tensor("x", x, ndim=4)
     counts = {
         "filters_1x1": filters_1x1,
         "filters_3x3_reduce": filters_3x3_reduce,
@@ -123,7 +126,7 @@ def inception_module(
     }
     for argname, value in counts.items():
         check_int(argname, value, minimum=1)
-    name = check_optional_name(name)
+    check_name("name", name, optional=True)
     import keras
 
     def conv(tensor, filters, size, suffix):
@@ -168,15 +171,17 @@ def residual_block(x, filters: int, *, strides: int = 1, batch_norm: bool = True
 
     Example:
 
+    >>> import keras
+    >>> import dlcourse
     >>> inputs = keras.Input((32, 32, 16))
-    >>> residual_block(inputs, 32, strides=2, name="res1").shape
+    >>> dlcourse.residual_block(inputs, 32, strides=2, name="res1").shape
     (None, 16, 16, 32)
     """
-    check_keras_tensor(x)
+    check_keras_tensor("x", x, ndim=4)
     filters = check_int("filters", filters, minimum=1)
     strides = check_int("strides", strides, minimum=1)
     check_bool("batch_norm", batch_norm)
-    name = check_optional_name(name)
+    check_name("name", name, optional=True)
     import keras
 
     def conv(tensor, size, stride, suffix):

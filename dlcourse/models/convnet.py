@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dlcourse._validation import check_bool, check_choice, check_int_sequence
-from dlcourse.heads import output_layer, output_units
-from dlcourse.layers import weight_constraint, weight_regularizer
-from dlcourse.models._common import (
-    CONV_KERNEL_AXES,
-    check_common,
+from dlcourse.models.dense import dense_stack
+from dlcourse.models.regularization import resolve_augmentation, weight_constraint, weight_regularizer
+from dlcourse.tasks import output_layer, output_units
+from dlcourse.validation import (
+    check_activation,
+    check_bool,
+    check_choice,
+    check_float,
     check_image_shape,
+    check_int_sequence,
+    check_name,
     check_pair,
-    check_rescale,
-    dense_stack,
-    resolve_augmentation,
+    check_rate,
 )
 
 __all__ = ["build_convnet", "POOLINGS", "TOPS"]
@@ -99,7 +101,7 @@ def build_convnet(
 
     Args:
         input_shape: the image shape ``(height, width, channels)``.
-        task: one of ``dlcourse.heads.TASKS``.
+        task: one of ``dlcourse.tasks.TASKS``.
         num_classes: the number of classes for ``"multiclass"``/``"multilabel"``.
         filters: the number of filters of each conv block.
         kernel_size: the convolutions' kernel size (an int or a pair).
@@ -110,7 +112,7 @@ def build_convnet(
         pool_last: also pool after the last conv block.
         batch_norm: put a ``BatchNormalization`` between each convolution (then without bias)
             and its activation, and in the hidden dense layers.
-        augmentation: ``None``, ``"default"`` (:func:`dlcourse.layers.augmentation_block` with its
+        augmentation: ``None``, ``"default"`` (:func:`dlcourse.models.regularization.augmentation_block` with its
             defaults) or a Keras layer such as a ``Sequential`` of random layers.
         rescale: ``None`` or a factor such as ``1/255`` for a ``Rescaling`` layer.
         top: ``"flatten"``, ``"global_average"`` (``GlobalAveragePooling2D``) or ``"global_max"``.
@@ -132,10 +134,11 @@ def build_convnet(
 
     Example:
 
-    >>> build_convnet((28, 28, 1), "multiclass", num_classes=10).count_params()
+    >>> import dlcourse
+    >>> dlcourse.build_convnet((28, 28, 1), "multiclass", num_classes=10).count_params()
     93322
     """
-    shape = check_image_shape(input_shape)
+    shape = check_image_shape("input_shape", input_shape)
     output_units(task, num_classes)
     filters = check_int_sequence("filters", filters, allow_empty=False)
     kernel_size = check_pair("kernel_size", kernel_size)
@@ -145,16 +148,21 @@ def build_convnet(
     pool_size = check_pair("pool_size", pool_size)
     check_bool("pool_last", pool_last)
     augmentation = resolve_augmentation(augmentation)
-    rescale = check_rescale(rescale)
+    if rescale is not None:
+        rescale = check_float("rescale", rescale, minimum=0.0, min_inclusive=False)
     check_choice("top", top, TOPS)
     dense_units = check_int_sequence("dense_units", dense_units)
-    dropout_rate = check_common(
-        activation=activation, dropout_rate=dropout_rate, l1=l1, l2=l2, max_norm=max_norm,
-        batch_norm=batch_norm, name=name,
-    )
+    check_activation("activation", activation)
+    dropout_rate = check_rate("dropout_rate", dropout_rate)
+    regularizer = weight_regularizer(l1, l2)
+    dense_constraint = weight_constraint(max_norm)
+    check_bool("batch_norm", batch_norm)
+    check_name("name", name)
     _check_feature_map(shape, filters, kernel_size, strides, padding, pooling, pool_size, pool_last)
     import keras
 
+    # A Conv2D kernel's max-norm is taken over its rows, columns and input channels.
+    conv_constraint = None if max_norm is None else keras.constraints.MaxNorm(max_norm, axis=[0, 1, 2])
     pool_class = {"max": keras.layers.MaxPooling2D, "average": keras.layers.AveragePooling2D}.get(pooling)
     inputs = keras.Input(shape=shape, name="inputs")
     x = inputs
@@ -170,8 +178,8 @@ def build_convnet(
             padding=padding,
             activation=None if batch_norm else activation,
             use_bias=not batch_norm,
-            kernel_regularizer=weight_regularizer(l1, l2),
-            kernel_constraint=weight_constraint(max_norm, axis=CONV_KERNEL_AXES),
+            kernel_regularizer=regularizer,
+            kernel_constraint=conv_constraint,
             name=f"conv_{i}",
         )(x)
         if batch_norm:
@@ -185,7 +193,10 @@ def build_convnet(
         x = keras.layers.GlobalAveragePooling2D(name="global_average")(x)
     else:
         x = keras.layers.GlobalMaxPooling2D(name="global_max")(x)
-    x = dense_stack(x, dense_units, activation=activation, l1=l1, l2=l2, max_norm=max_norm, batch_norm=batch_norm)
+    x = dense_stack(
+        x, dense_units, activation=activation, batch_norm=batch_norm, kernel_regularizer=regularizer,
+        kernel_constraint=dense_constraint,
+    )
     if dropout_rate:
         x = keras.layers.Dropout(dropout_rate, name="dropout")(x)
     outputs = output_layer(task, num_classes=num_classes)(x)

@@ -1,12 +1,87 @@
-"""``build_dense``: a stack of fully connected layers with a task head."""
+"""Fully connected networks: ``build_dense`` and the stack of hidden ``Dense`` layers it is made of."""
 
 from __future__ import annotations
 
-from dlcourse._validation import check_int_sequence
-from dlcourse.heads import output_layer, output_units
-from dlcourse.models._common import check_common, check_input_shape, dense_stack
+from dlcourse.models.regularization import weight_constraint, weight_regularizer
+from dlcourse.tasks import output_layer, output_units
+from dlcourse.validation import (
+    check_activation,
+    check_bool,
+    check_input_shape,
+    check_int_sequence,
+    check_keras_tensor,
+    check_name,
+    check_rate,
+)
 
-__all__ = ["build_dense"]
+__all__ = ["build_dense", "dense_stack"]
+
+
+def dense_stack(
+    x,
+    units,
+    *,
+    activation="relu",
+    dropout_rate: float = 0.0,
+    batch_norm: bool = False,
+    kernel_regularizer=None,
+    kernel_constraint=None,
+    prefix: str = "hidden",
+):
+    """Adds hidden ``Dense`` layers to ``x``, one per entry of ``units``.
+
+    Each layer is ``Dense(units[i], activation)``, named ``{prefix}_{i}``; with ``batch_norm`` it
+    is ``Dense`` without bias (BatchNormalization's offset replaces it) -> ``BatchNormalization``
+    -> activation; with ``dropout_rate > 0`` a ``Dropout`` follows it. The builders
+    (:func:`build_dense`, ``build_convnet``) use it for their hidden layers.
+
+    Args:
+        x: a symbolic tensor ``(batch, features)``, such as ``keras.Input((10000,))``.
+        units: the widths of the layers; ``()`` adds none.
+        activation: the layers' activation (a name or a callable).
+        dropout_rate: the dropout rate after each layer, in [0, 1).
+        batch_norm: put a ``BatchNormalization`` before each activation.
+        kernel_regularizer: the weight penalty of each kernel, such as ``weight_regularizer(l2=1e-3)``.
+        kernel_constraint: the constraint on each kernel, such as ``weight_constraint(3.0)``.
+        prefix: the start of the layer names.
+
+    Returns:
+        The output tensor of the last layer (``x`` itself when ``units`` is empty).
+
+    Raises:
+        TypeError: if ``x`` is not a symbolic tensor or an argument has the wrong type.
+        ValueError: if an argument has a wrong value.
+
+    Example:
+
+    >>> import keras
+    >>> import dlcourse
+    >>> dlcourse.dense_stack(keras.Input((8,)), (16, 4), batch_norm=True).shape
+    (None, 4)
+    """
+    check_keras_tensor("x", x)
+    units = check_int_sequence("units", units)
+    check_activation("activation", activation)
+    dropout_rate = check_rate("dropout_rate", dropout_rate)
+    check_bool("batch_norm", batch_norm)
+    check_name("prefix", prefix)
+    import keras
+
+    for i, n in enumerate(units, start=1):
+        x = keras.layers.Dense(
+            n,
+            activation=None if batch_norm else activation,
+            use_bias=not batch_norm,
+            kernel_regularizer=kernel_regularizer,
+            kernel_constraint=kernel_constraint,
+            name=f"{prefix}_{i}",
+        )(x)
+        if batch_norm:
+            x = keras.layers.BatchNormalization(name=f"{prefix}_{i}_bn")(x)
+            x = keras.layers.Activation(activation, name=f"{prefix}_{i}_act")(x)
+        if dropout_rate:
+            x = keras.layers.Dropout(dropout_rate, name=f"{prefix}_{i}_dropout")(x)
+    return x
 
 
 def build_dense(
@@ -39,9 +114,9 @@ def build_dense(
 
     Args:
         input_shape: the shape of one sample, such as ``(10000,)``; an int ``n`` means ``(n,)``.
-        task: one of ``dlcourse.heads.TASKS`` (``"binary"``, ``"multiclass"``, ...).
+        task: one of ``dlcourse.tasks.TASKS`` (``"binary"``, ``"multiclass"``, ...).
         num_classes: the number of classes for ``"multiclass"``/``"multilabel"``
-            (see :func:`dlcourse.heads.output_units`).
+            (see :func:`dlcourse.tasks.output_units`).
         units: the widths of the hidden layers; ``()`` gives a linear/logistic model.
         activation: the hidden layers' activation (a name or a callable).
         dropout_rate: the dropout rate after each hidden layer, in [0, 1).
@@ -53,7 +128,7 @@ def build_dense(
 
     Returns:
         An uncompiled functional ``keras.Model`` (compile it with
-        :func:`dlcourse.heads.compile_model`).
+        :func:`dlcourse.tasks.compile_model`).
 
     Raises:
         TypeError: if an argument has the wrong type.
@@ -62,26 +137,26 @@ def build_dense(
 
     Example:
 
-    >>> model = build_dense((10000,), "binary", units=(16, 16))
+    >>> import dlcourse
+    >>> model = dlcourse.build_dense((10000,), "binary", units=(16, 16))
     >>> model.count_params()
     160305
     """
-    shape = check_input_shape(input_shape)
+    shape = check_input_shape("input_shape", input_shape)
     if not shape:
         raise ValueError(f"input_shape must have at least one axis; received input_shape={shape!r}")
     output_units(task, num_classes)
-    units = check_int_sequence("units", units)
-    dropout_rate = check_common(
-        activation=activation, dropout_rate=dropout_rate, l1=l1, l2=l2, max_norm=max_norm,
-        batch_norm=batch_norm, name=name,
-    )
+    regularizer = weight_regularizer(l1, l2)
+    constraint = weight_constraint(max_norm)
+    check_name("name", name)
     import keras
 
+    # units, activation, dropout_rate and batch_norm are checked by dense_stack, before any weight exists.
     inputs = keras.Input(shape=shape, name="inputs")
     x = keras.layers.Flatten(name="flatten")(inputs) if len(shape) > 1 else inputs
     x = dense_stack(
-        x, units, activation=activation, l1=l1, l2=l2, max_norm=max_norm, batch_norm=batch_norm,
-        dropout_rate=dropout_rate,
+        x, units, activation=activation, dropout_rate=dropout_rate, batch_norm=batch_norm,
+        kernel_regularizer=regularizer, kernel_constraint=constraint,
     )
     outputs = output_layer(task, num_classes=num_classes)(x)
     return keras.Model(inputs, outputs, name=name)

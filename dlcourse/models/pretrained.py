@@ -1,126 +1,106 @@
-"""Pretrained ImageNet convolutional bases from ``keras.applications``, read from the Keras cache.
+"""ImageNet networks from ``keras.applications``, with their weights read from the Keras cache.
+
+* :func:`pretrained_base`: a convolutional base (MobileNetV2 or VGG16) without its classifier
+  top, for transfer learning (:mod:`dlcourse.models.transfer`);
+* :func:`imagenet_classifier`: the complete ImageNet classifier (base and top), to use as it is;
+* :func:`preprocess_input_for`: the ``preprocess_input`` function that matches a network.
 
 The weights files live in ``keras_home()/models/`` under the names Keras uses. When a file is
-missing and cannot be downloaded, :func:`pretrained_base` raises
-:class:`~dlcourse.errors.DataUnavailableError` (full mode) or falls back to random weights with a
-printed notice (quick mode, where the notebooks only have to run, not to reach good accuracy).
+missing and cannot be downloaded, full mode raises :class:`~dlcourse.errors.DataUnavailableError`
+naming the file and the command that fetches it; quick mode (``dlcourse.quick_mode()``, where the
+notebooks only have to run, not to reach good accuracy) goes on with random weights and prints a
+notice.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from dlcourse._validation import check_choice
 from dlcourse.config import keras_home, quick_mode
 from dlcourse.errors import DataUnavailableError
-from dlcourse.models._common import check_image_shape
+from dlcourse.validation import check_choice, check_image_shape
 
-__all__ = ["BASES", "WeightsFile", "pretrained_weights_file", "pretrained_base", "preprocess_input_for"]
+__all__ = ["imagenet_classifier", "preprocess_input_for", "pretrained_base"]
 
-BASES = ("mobilenet_v2", "vgg16")
-"""The names :func:`pretrained_base` and :func:`preprocess_input_for` accept."""
-
-_MOBILENET_V2_URL = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/"
+_BASES = ("mobilenet_v2", "vgg16")
+_APPLICATION = {"mobilenet_v2": "MobileNetV2", "vgg16": "VGG16"}
+_URL = "https://storage.googleapis.com/tensorflow/keras-applications/{}/{}"
 _MOBILENET_V2_SIZES = (96, 128, 160, 192, 224)
-_VGG16_NOTOP = "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
-_VGG16_URL = "https://storage.googleapis.com/tensorflow/keras-applications/vgg16/" + _VGG16_NOTOP
+# (file name, MD5 hash or None where Keras has none), as keras.applications names and checks them.
+_VGG16_NOTOP = ("vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5", "6d6bbae143d832006294945121d1f1fc")
+_VGG16_TOP = ("vgg16_weights_tf_dim_ordering_tf_kernels.h5", "64373286793e3c8b2b4e3219cbf3544b")
+_MOBILENET_V2_TOP = ("mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5", None)
 
 
-@dataclass(frozen=True)
-class WeightsFile:
-    """Where the ImageNet weights of a convolutional base (without its top) come from.
-
-    Attributes:
-        base: the base's name, one of :data:`BASES`.
-        filename: the file name Keras uses in ``keras_home()/models/``.
-        origin: the download URL.
-        file_hash: the MD5 hash Keras checks, or ``None`` where Keras has none.
-        registry_name: the name for ``python -m dlcourse fetch``.
-    """
-
-    base: str
-    filename: str
-    origin: str
-    file_hash: str | None
-    registry_name: str
-
-    @property
-    def path(self) -> Path:
-        """The file's place in the Keras cache (``keras_home()/models/filename``)."""
-        return keras_home() / "models" / self.filename
+def _mobilenet_v2_notop(rows: int) -> tuple[str, None]:
+    return (f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{rows}_no_top.h5", None)
 
 
 def _check_base_name(name) -> str:
     if not isinstance(name, str):
         raise TypeError(f"name must be a base name such as 'mobilenet_v2'; received name={name!r}")
-    return check_choice("name", name, BASES)
+    return check_choice("name", name, _BASES)
 
 
-def _mobilenet_v2_file(rows: int) -> WeightsFile:
-    filename = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{rows}_no_top.h5"
-    return WeightsFile("mobilenet_v2", filename, _MOBILENET_V2_URL + filename, None, "mobilenet_v2_imagenet")
+def _check_weights(weights):
+    if weights is not None and weights != "imagenet":
+        if not isinstance(weights, (str, os.PathLike)):
+            raise TypeError(
+                f"weights must be 'imagenet', None or a file path; received weights={weights!r} "
+                f"of type {type(weights).__name__}"
+            )
+        if not Path(weights).is_file():
+            raise ValueError(f"weights must be 'imagenet', None or an existing file; received weights={weights!r}")
+        return str(weights)
+    return weights
 
 
-def pretrained_weights_file(name: str = "mobilenet_v2") -> WeightsFile:
-    """Returns the ImageNet weights file of the base ``name``, the one ``python -m dlcourse fetch`` gets.
-
-    For MobileNetV2 this is the file trained at 224x224, which suits every input size (Keras
-    itself loads it for sizes other than 96, 128, 160, 192 and 224); for VGG16 there is one file.
-
-    Args:
-        name: one of :data:`BASES`.
-
-    Returns:
-        A :class:`WeightsFile`.
-
-    Raises:
-        TypeError: if ``name`` is not a string.
-        ValueError: if ``name`` is unknown.
-
-    Example:
-
-    >>> pretrained_weights_file("vgg16").filename
-    'vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5'
-    """
-    name = _check_base_name(name)
-    if name == "vgg16":
-        return WeightsFile("vgg16", _VGG16_NOTOP, _VGG16_URL, "6d6bbae143d832006294945121d1f1fc", "vgg16_imagenet")
-    return _mobilenet_v2_file(224)
-
-
-def _candidates(name: str, shape: tuple) -> list[WeightsFile]:
-    """The weights files that suit ``shape``, best first: the size-matched one Keras uses, then the fetched one."""
-    fetched = pretrained_weights_file(name)
-    if name == "mobilenet_v2" and shape[0] == shape[1] and shape[0] in _MOBILENET_V2_SIZES and shape[0] != 224:
-        return [_mobilenet_v2_file(shape[0]), fetched]
-    return [fetched]
-
-
-def _download(info: WeightsFile) -> Path:
-    """Downloads ``info`` into the Keras cache (a separate function so tests can replace it)."""
+def _weights_path(name: str, files: list[tuple[str, str | None]]) -> Path | None:
+    """Returns the first of ``files`` in the Keras cache, else the last one downloaded, else ``None``."""
     import keras
 
-    path = keras.utils.get_file(
-        info.filename, info.origin, cache_subdir="models", cache_dir=str(keras_home()), file_hash=info.file_hash
-    )
-    return Path(path)
-
-
-def _find_weights(candidates: list[WeightsFile]) -> Path | None:
-    """Returns a cached weights file, else the downloaded fetchable one, or ``None`` when neither can be had."""
-    for info in candidates:
-        if info.path.is_file():
-            return info.path
+    folder = keras_home() / "models"
+    for filename, _ in files:
+        if (folder / filename).is_file():
+            return folder / filename
+    filename, file_hash = files[-1]
+    origin = _URL.format(name, filename)
     try:
-        return _download(candidates[-1])
+        return Path(
+            keras.utils.get_file(
+                filename, origin, file_hash=file_hash, cache_dir=str(keras_home()), cache_subdir="models"
+            )
+        )
     except OSError:  # urllib's URLError and socket errors, an unwritable cache
         return None
     except Exception as exc:  # keras.utils.get_file re-raises URL errors as a plain Exception
         if type(exc) is not Exception:
             raise
         return None
+
+
+def _imagenet_weights(name: str, files, *, what: str, fetch: str, dataset: str, results: str) -> str | None:
+    """Resolves ``weights="imagenet"``: the file's path, or ``None`` (quick mode, with a notice)."""
+    path = _weights_path(name, files)
+    if path is not None:
+        return str(path)
+    filename = files[-1][0]
+    folder = keras_home() / "models"
+    if quick_mode():
+        print(
+            f"dlcourse: the ImageNet weights of {what} ({filename}) are not in {folder} and could not be "
+            "downloaded. Quick mode goes on with RANDOM weights (weights=None): the model runs, but its "
+            f"{results} meaningless. Get the file with `{fetch}` where there is internet access."
+        )
+        return None
+    raise DataUnavailableError(
+        f"The ImageNet weights of {what} ({filename}) are not in the Keras cache {folder} and could not be "
+        f"downloaded from {_URL.format(name, filename)}. Run `{fetch}` where there is internet access (or copy "
+        "the file into that folder), or pass weights=None for random initial weights.",
+        dataset=dataset,
+        filename=filename,
+    ) from None
 
 
 def pretrained_base(name: str = "mobilenet_v2", *, input_shape=(160, 160, 3), weights="imagenet"):
@@ -133,8 +113,8 @@ def pretrained_base(name: str = "mobilenet_v2", *, input_shape=(160, 160, 3), we
     With ``weights="imagenet"`` the weights file is read from ``keras_home()/models/`` (fill it
     with ``python -m dlcourse fetch mobilenet_v2_imagenet`` or ``vgg16_imagenet``) or downloaded
     there. For MobileNetV2 at 96, 128, 160 or 192 pixels the file Keras trained at that size is
-    used when it is in the cache, else the 224 file (:func:`pretrained_weights_file`). If no file
-    is cached and none can be downloaded:
+    used when it is in the cache, else the 224 file (the one the fetch command gets, which suits
+    every size). If no file is cached and none can be downloaded:
 
     * in full mode, :class:`~dlcourse.errors.DataUnavailableError` is raised;
     * in quick mode (``dlcourse.quick_mode()``), the base is built with random weights and a
@@ -158,51 +138,90 @@ def pretrained_base(name: str = "mobilenet_v2", *, input_shape=(160, 160, 3), we
 
     Example:
 
-    >>> base = pretrained_base("vgg16", input_shape=(180, 180, 3), weights=None)
+    >>> import dlcourse
+    >>> base = dlcourse.pretrained_base("vgg16", input_shape=(180, 180, 3), weights=None)
     >>> base.output_shape
     (None, 5, 5, 512)
     """
     name = _check_base_name(name)
-    shape = check_image_shape(input_shape, min_size=32, channels=3)
-    if weights is not None and weights != "imagenet":
-        if not isinstance(weights, (str, os.PathLike)):
-            raise TypeError(
-                f"weights must be 'imagenet', None or a file path; received weights={weights!r} "
-                f"of type {type(weights).__name__}"
-            )
-        if not Path(weights).is_file():
-            raise ValueError(f"weights must be 'imagenet', None or an existing file; received weights={weights!r}")
+    shape = check_image_shape("input_shape", input_shape, min_size=32, channels=3)
+    weights = _check_weights(weights)
     import keras
 
     if weights == "imagenet":
-        info = pretrained_weights_file(name)
-        path = _find_weights(_candidates(name, shape))
-        if path is not None:
-            weights = str(path)
-        elif quick_mode():
-            print(
-                f"dlcourse: the ImageNet weights of {name} ({info.filename}) are not in {info.path.parent} and "
-                "could not be downloaded. Quick mode goes on with RANDOM weights (weights=None): the model runs, "
-                f"but its accuracy is meaningless. Run `python -m dlcourse fetch {info.registry_name}` to get them."
-            )
-            weights = None
+        if name == "vgg16":
+            files = [_VGG16_NOTOP]
+        elif shape[0] == shape[1] and shape[0] in _MOBILENET_V2_SIZES and shape[0] != 224:
+            files = [_mobilenet_v2_notop(shape[0]), _mobilenet_v2_notop(224)]
         else:
-            raise DataUnavailableError(
-                f"The ImageNet weights of the {name} base ({info.filename}) are not in the Keras cache "
-                f"{info.path.parent} and could not be downloaded from {info.origin}. Run "
-                f"`python -m dlcourse fetch {info.registry_name}` where there is internet access (or copy the file "
-                "into that folder), or pass weights=None for a randomly initialized base.",
-                dataset=info.registry_name,
-                filename=info.filename,
-            ) from None
-    elif weights is not None:
-        weights = str(weights)
-    application = keras.applications.MobileNetV2 if name == "mobilenet_v2" else keras.applications.VGG16
+            files = [_mobilenet_v2_notop(224)]
+        registry_name = f"{name}_imagenet"
+        weights = _imagenet_weights(
+            name, files, what=f"the {name} base", fetch=f"python -m dlcourse fetch {registry_name}",
+            dataset=registry_name, results="accuracy is",
+        )
+    application = getattr(keras.applications, _APPLICATION[name])
     return application(input_shape=shape, include_top=False, weights=weights)
 
 
+def imagenet_classifier(name: str = "mobilenet_v2", *, weights="imagenet"):
+    """Returns a complete ImageNet classifier from ``keras.applications``, to use as it is.
+
+    The model takes 224x224 RGB images preprocessed with :func:`preprocess_input_for` ``(name)``
+    and returns, for each image, 1,000 probabilities, one per ImageNet class;
+    ``keras.applications.imagenet_utils.decode_predictions(probabilities, top=3)`` turns them into
+    ``(WordNet id, class name, probability)`` triples.
+
+    With ``weights="imagenet"`` the weights file (the one ``keras.applications`` uses with
+    ``include_top=True``) is read from ``keras_home()/models/`` or downloaded there. If it is
+    neither cached nor downloadable:
+
+    * in full mode, :class:`~dlcourse.errors.DataUnavailableError` is raised, naming the file
+      and the command that fetches it where there is internet access;
+    * in quick mode, the classifier is built with random weights and a notice is printed: the
+      code runs, but its predictions are meaningless.
+
+    Args:
+        name: ``"mobilenet_v2"`` (3.5 M parameters) or ``"vgg16"`` (138 M parameters).
+        weights: ``"imagenet"``, ``None`` (random initialization) or the path of a weights file.
+
+    Returns:
+        An uncompiled functional ``keras.Model`` with input ``(None, 224, 224, 3)`` and output
+        ``(None, 1000)``.
+
+    Raises:
+        TypeError: if ``name`` or ``weights`` has the wrong type.
+        ValueError: if ``name`` is unknown or ``weights`` is neither ``"imagenet"``, ``None``
+            nor an existing file.
+        DataUnavailableError: in full mode, if the ImageNet weights are neither cached nor
+            downloadable.
+
+    Example:
+
+    >>> import dlcourse
+    >>> model = dlcourse.imagenet_classifier("mobilenet_v2", weights=None)
+    >>> model.output_shape
+    (None, 1000)
+    """
+    name = _check_base_name(name)
+    weights = _check_weights(weights)
+    import keras
+
+    application = _APPLICATION[name]
+    if weights == "imagenet":
+        call = f"keras.applications.{application}(weights='imagenet')"
+        fetch = f'KERAS_HOME=<your cache> python -c "import keras; {call}"'
+        weights = _imagenet_weights(
+            name, [_VGG16_TOP if name == "vgg16" else _MOBILENET_V2_TOP], what=f"the {name} classifier",
+            fetch=fetch, dataset=f"{name}_imagenet_classifier", results="predictions are",
+        )
+    return getattr(keras.applications, application)(
+        input_shape=(224, 224, 3), include_top=True, weights=weights, classes=1000
+    )
+
+
 def preprocess_input_for(name: str):
-    """Returns the ``preprocess_input`` function that matches the base ``name``.
+    """Returns the ``preprocess_input`` function that matches the network ``name``.
 
     MobileNetV2 expects pixels scaled to [-1, 1]; VGG16 expects BGR pixels minus the ImageNet
     channel means. Both functions take pixels in [0, 255] and work on NumPy arrays and on
@@ -222,12 +241,11 @@ def preprocess_input_for(name: str):
     Example:
 
     >>> import numpy as np
-    >>> preprocess_input_for("mobilenet_v2")(np.array([0.0, 255.0]))
+    >>> import dlcourse
+    >>> dlcourse.preprocess_input_for("mobilenet_v2")(np.array([0.0, 255.0]))
     array([-1.,  1.])
     """
     name = _check_base_name(name)
     import keras
 
-    if name == "mobilenet_v2":
-        return keras.applications.mobilenet_v2.preprocess_input
-    return keras.applications.vgg16.preprocess_input
+    return getattr(keras.applications, name).preprocess_input

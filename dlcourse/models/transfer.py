@@ -3,7 +3,7 @@
 The recipe of notebook 10 (Chollet, *Deep Learning with Python* 2nd ed., section 8.3, and the
 Keras guide "Transfer learning & fine-tuning"):
 
-1. ``base = pretrained_base("mobilenet_v2")``;
+1. ``base = pretrained_base("mobilenet_v2")`` (:mod:`dlcourse.models.pretrained`);
 2. either run the frozen base once over the data (:func:`extract_features`) and train a small
    dense model on the features, or build ``build_transfer_model(base, task)`` (base frozen,
    called with ``training=False``) and train its head, with augmentation if wanted;
@@ -13,31 +13,25 @@ Keras guide "Transfer learning & fine-tuning"):
 from __future__ import annotations
 
 import numpy as np
+from tqdm.auto import tqdm
 
-from dlcourse._validation import check_choice, check_int, check_int_sequence, check_rate
-from dlcourse.heads import output_layer, output_units
-from dlcourse.models._common import check_activation, check_name, resolve_augmentation
-from dlcourse.models.pretrained import (
-    BASES,
-    WeightsFile,
-    pretrained_base,
-    pretrained_weights_file,
-    preprocess_input_for,
+from dlcourse.models.pretrained import preprocess_input_for
+from dlcourse.models.regularization import resolve_augmentation
+from dlcourse.tasks import output_layer, output_units
+from dlcourse.validation import (
+    check_activation,
+    check_choice,
+    check_finite,
+    check_input_fits,
+    check_int,
+    check_int_sequence,
+    check_name,
+    check_rate,
 )
 
-__all__ = [
-    "BASES",
-    "WeightsFile",
-    "pretrained_weights_file",
-    "pretrained_base",
-    "preprocess_input_for",
-    "set_trainable_layers",
-    "build_transfer_model",
-    "extract_features",
-]
+__all__ = ["set_trainable_layers", "build_transfer_model", "extract_features"]
 
-POOLINGS = ("avg", "max", "flatten", None)
-"""The ``pooling`` choices of :func:`build_transfer_model` (``None``: the base's output is a vector)."""
+_POOLINGS = ("avg", "max", "flatten", None)
 
 
 def _check_base(base):
@@ -93,21 +87,24 @@ def set_trainable_layers(base, n: int):
 
     Example:
 
-    >>> base = pretrained_base("vgg16", input_shape=(96, 96, 3), weights=None)
-    >>> len(set_trainable_layers(base, 4).trainable_weights)
+    >>> import dlcourse
+    >>> base = dlcourse.pretrained_base("vgg16", input_shape=(96, 96, 3), weights=None)
+    >>> len(dlcourse.set_trainable_layers(base, 4).trainable_weights)
     6
     """
+    _check_base(base)
+    n = check_int("n", n, minimum=0, maximum=len(_base_layers(base)))
+    return _set_trainable(base, n)
+
+
+def _set_trainable(base, n: int):
     import keras
 
-    _check_base(base)
     layers = _base_layers(base)
-    n = check_int("n", n, minimum=0, maximum=len(layers))
-    if n == 0:
-        base.trainable = False
-        return base
-    base.trainable = True
-    for i, layer in enumerate(layers):
-        layer.trainable = i >= len(layers) - n and not isinstance(layer, keras.layers.BatchNormalization)
+    base.trainable = n > 0
+    if n > 0:
+        for i, layer in enumerate(layers):
+            layer.trainable = i >= len(layers) - n and not isinstance(layer, keras.layers.BatchNormalization)
     return base
 
 
@@ -136,7 +133,7 @@ def build_transfer_model(
 
     Args:
         base: a ``keras.Model`` such as ``pretrained_base("mobilenet_v2")``; the model shares it.
-        task: one of ``dlcourse.heads.TASKS``.
+        task: one of ``dlcourse.tasks.TASKS``.
         num_classes: the number of classes for ``"multiclass"``/``"multilabel"``.
         trainable_layers: how many top layers of the base to train (0: the base is frozen).
         preprocess: ``None``, a base name (``"mobilenet_v2"``, ``"vgg16"``: its
@@ -159,8 +156,9 @@ def build_transfer_model(
 
     Example:
 
-    >>> base = pretrained_base("mobilenet_v2", input_shape=(96, 96, 3), weights=None)
-    >>> model = build_transfer_model(base, "binary", preprocess="mobilenet_v2")
+    >>> import dlcourse
+    >>> base = dlcourse.pretrained_base("mobilenet_v2", input_shape=(96, 96, 3), weights=None)
+    >>> model = dlcourse.build_transfer_model(base, "binary", preprocess="mobilenet_v2")
     >>> len(model.trainable_weights)
     2
     """
@@ -169,7 +167,7 @@ def build_transfer_model(
     check_int("trainable_layers", trainable_layers, minimum=0, maximum=len(_base_layers(base)))
     preprocess = _check_preprocess(preprocess)
     augmentation = resolve_augmentation(augmentation)
-    check_choice("pooling", pooling, POOLINGS)
+    check_choice("pooling", pooling, _POOLINGS)
     feature_rank = len(base.outputs[0].shape)
     if pooling is None and feature_rank != 2:
         raise ValueError(
@@ -182,12 +180,12 @@ def build_transfer_model(
             f"output shape {base.outputs[0].shape}: use pooling=None"
         )
     dense_units = check_int_sequence("dense_units", dense_units)
-    check_activation(activation)
+    check_activation("activation", activation)
     dropout_rate = check_rate("dropout_rate", dropout_rate)
-    check_name(name)
+    check_name("name", name)
     import keras
 
-    set_trainable_layers(base, trainable_layers)
+    _set_trainable(base, trainable_layers)
     inputs = keras.Input(shape=tuple(base.inputs[0].shape[1:]), name="inputs")
     x = inputs
     if augmentation is not None:
@@ -210,24 +208,45 @@ def build_transfer_model(
 
 
 def _run_base(base, images, preprocess):
-    import keras
-
-    images = np.array(images, dtype="float32", copy=True)  # preprocess_input works in place on arrays
+    """Runs ``base`` on ``images``, a float32 copy of the caller's batch (preprocess_input works in place)."""
     if preprocess is not None:
         images = preprocess(images)
     # predict_on_batch runs the base's compiled inference function (training=False), traced once
     # per batch shape: about twice the speed of an eager ``base(images)`` call for MobileNetV2 on
     # a CPU (benchmarks/transfer_extraction.py).
-    return keras.ops.convert_to_numpy(base.predict_on_batch(images))
+    return np.asarray(base.predict_on_batch(images))
 
 
-def extract_features(base, data, *, batch_size: int = 32, preprocess=None):
+def _dataset_batches(base, data, batch_size):
+    """Checks a ``tf.data.Dataset``'s element spec against ``base``; returns it batched and whether it has labels."""
+    spec = data.element_spec
+    has_labels = isinstance(spec, tuple) and len(spec) >= 2
+    image_spec = spec[0] if isinstance(spec, tuple) else spec
+    expected = tuple(base.inputs[0].shape[1:])
+    rank = len(expected) + 1
+    if image_spec.shape.rank == rank - 1:
+        data = data.batch(batch_size)
+    elif image_spec.shape.rank != rank:
+        raise ValueError(
+            f"data must yield images of rank {rank - 1} (one image) or {rank} (a batch) for base {base.name!r}; "
+            f"received images of shape {image_spec.shape}"
+        )
+    received = tuple(data.element_spec[0].shape[1:] if has_labels else data.element_spec.shape[1:])
+    if any(e is not None and r is not None and e != r for e, r in zip(expected, received)):
+        raise ValueError(
+            f"data must yield images of shape {expected} to fit base {base.name!r}; received images of shape "
+            f"{received}"
+        )
+    return data, has_labels
+
+
+def extract_features(base, data, *, batch_size: int = 32, preprocess=None, verbose: int = 1):
     """Runs ``base`` once over ``data`` and returns the features (and the labels) as NumPy arrays.
 
     This is "fast feature extraction without data augmentation": the expensive base runs once,
     and a small dense model is then trained on its outputs. With a ``tf.data.Dataset`` the labels
     are collected in the same single pass, so they stay aligned with the features even when the
-    dataset shuffles.
+    dataset shuffles. A progress bar (``tqdm.auto``) counts the batches.
 
     Args:
         base: the (frozen) ``keras.Model`` to run, called with ``training=False``.
@@ -236,6 +255,7 @@ def extract_features(base, data, *, batch_size: int = 32, preprocess=None):
         batch_size: the batch size for arrays and unbatched datasets.
         preprocess: ``None``, a base name or a function applied to each batch of images
             (pixels in [0, 255]); the input arrays are not modified.
+        verbose: 0 hides the progress bar, 1 (or more) shows it.
 
     Returns:
         ``(features, labels)``: ``features`` of shape ``(n_samples,) + base.output_shape[1:]`` and
@@ -243,39 +263,38 @@ def extract_features(base, data, *, batch_size: int = 32, preprocess=None):
 
     Raises:
         TypeError: if ``base``, ``data`` or ``preprocess`` has the wrong type.
-        ValueError: if ``batch_size`` < 1, ``data`` is empty, or its images do not have the rank
-            of the base's input.
+        ValueError: if ``batch_size`` < 1, ``data`` is empty, its images do not have the shape
+            of the base's input, or they hold NaN or infinite values (checked before the base
+            runs for arrays, batch by batch for a dataset).
 
     Example:
 
-    >>> base = pretrained_base("vgg16", input_shape=(32, 32, 3), weights=None)
-    >>> features, labels = extract_features(base, np.zeros((4, 32, 32, 3)))
+    >>> import numpy as np
+    >>> import dlcourse
+    >>> base = dlcourse.pretrained_base("vgg16", input_shape=(32, 32, 3), weights=None)
+    >>> features, labels = dlcourse.extract_features(base, np.zeros((4, 32, 32, 3)), verbose=0)
     >>> features.shape, labels
     ((4, 1, 1, 512), None)
     """
     _check_base(base)
     batch_size = check_int("batch_size", batch_size, minimum=1)
     preprocess = _check_preprocess(preprocess)
-    rank = len(base.inputs[0].shape)
+    check_int("verbose", verbose, minimum=0)
     import tensorflow as tf
 
     if isinstance(data, tf.data.Dataset):
-        spec = data.element_spec
-        has_labels = isinstance(spec, tuple) and len(spec) >= 2
-        image_spec = spec[0] if isinstance(spec, tuple) else spec
-        if image_spec.shape.rank == rank - 1:
-            data = data.batch(batch_size)
-        elif image_spec.shape.rank != rank:
-            raise ValueError(
-                f"data must yield images of rank {rank - 1} (one image) or {rank} (a batch) for base {base.name!r}; "
-                f"received images of shape {image_spec.shape}"
-            )
+        data, has_labels = _dataset_batches(base, data, batch_size)
+        cardinality = int(data.cardinality())
+        bar = tqdm(total=cardinality if cardinality >= 0 else None, desc="features", unit="batch", disable=not verbose)
         features, labels = [], []
-        for element in data:
-            images = element[0] if isinstance(element, tuple) else element
-            features.append(_run_base(base, images, preprocess))
-            if has_labels:
-                labels.append(np.asarray(element[1]))
+        with bar:
+            for element in data:
+                images = np.array(element[0] if isinstance(element, tuple) else element, dtype="float32")
+                check_finite("data", images)
+                features.append(_run_base(base, images, preprocess))
+                if has_labels:
+                    labels.append(np.asarray(element[1]))
+                bar.update()
         if not features:
             raise ValueError("data must hold at least one sample; received an empty dataset")
         return np.concatenate(features), (np.concatenate(labels) if has_labels else None)
@@ -289,6 +308,7 @@ def extract_features(base, data, *, batch_size: int = 32, preprocess=None):
             "data must be a tf.data.Dataset, a NumPy array of images or a tuple (images, labels); "
             f"received data of type {type(data).__name__}"
         )
+    rank = len(base.inputs[0].shape)
     if data.ndim != rank:
         raise ValueError(
             f"data must be an array of rank {rank} (samples, height, width, channels) for base {base.name!r}; "
@@ -296,7 +316,10 @@ def extract_features(base, data, *, batch_size: int = 32, preprocess=None):
         )
     if len(data) == 0:
         raise ValueError(f"data must hold at least one sample; received data of shape {data.shape}")
+    check_input_fits(base, data, "data")
+    check_finite("data", data)
     if labels is not None and len(labels) != len(data):
         raise ValueError(f"data's images and labels must have the same length; received {len(data)} and {len(labels)}")
-    features = [_run_base(base, data[i : i + batch_size], preprocess) for i in range(0, len(data), batch_size)]
+    bar = tqdm(range(0, len(data), batch_size), desc="features", unit="batch", disable=not verbose)
+    features = [_run_base(base, np.array(data[i : i + batch_size], dtype="float32"), preprocess) for i in bar]
     return np.concatenate(features), labels

@@ -6,26 +6,64 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from dlcourse._validation import check_bool, check_int
-from dlcourse.plots._common import (
-    check_ax,
-    check_axes,
-    check_metric,
-    check_smooth,
-    ema,
-    grid_axes,
-    history_dict,
-)
+from dlcourse.plots.axes import check_ax, grid_axes
+from dlcourse.validation import as_numeric_array, check_bool, check_int, check_rate
 
 __all__ = ["plot_history", "plot_training_curves", "plot_histories", "plot_kfold_curves"]
 
-_KFOLD_COLUMNS = ("repeat", "fold", "epoch", "metric", "value")
+
+def _history_dict(history, name: str = "history") -> dict[str, np.ndarray]:
+    """The per-epoch metrics of a Keras ``History``, its ``.history`` dict or a DataFrame.
+
+    An ``epoch`` column (as ``keras.callbacks.CSVLogger`` writes) is dropped: epochs are
+    numbered from 1 in row order.
+    """
+    if hasattr(history, "history") and isinstance(history.history, Mapping):  # keras.callbacks.History
+        data = dict(history.history)
+    elif hasattr(history, "columns") and hasattr(history, "to_dict"):  # pandas.DataFrame
+        data = {str(col): history[col].to_numpy() for col in history.columns}
+    elif isinstance(history, Mapping):
+        data = dict(history)
+    else:
+        raise TypeError(
+            f"{name} must be a keras.callbacks.History, its .history dict or a pandas DataFrame; "
+            f"received {name} of type {type(history).__name__}"
+        )
+    data.pop("epoch", None)
+    curves = {str(key): as_numeric_array(f"{name}[{key!r}]", values).astype(float) for key, values in data.items()}
+    for key, curve in curves.items():
+        if curve.ndim != 1:
+            raise ValueError(f"{name}[{key!r}] must be a 1-D sequence of numbers, one per epoch; received {curve!r}")
+    if not curves or any(c.size == 0 for c in curves.values()):
+        raise ValueError(f"{name} must hold at least one epoch of at least one metric; received {data!r}")
+    return curves
+
+
+def _check_metric(curves: Mapping, metric, name: str = "history") -> str:
+    if not isinstance(metric, str):
+        raise TypeError(f"metric must be a str such as 'loss'; received metric={metric!r}")
+    if metric not in curves:
+        available = ", ".join(repr(k) for k in curves)
+        raise ValueError(f"metric {metric!r} is not in {name}; available metrics: {available}")
+    return metric
 
 
 def _check_title(title) -> str | None:
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a str or None; received title={title!r}")
     return title
+
+
+def _smoothed(values: np.ndarray, smooth: float | None) -> np.ndarray:
+    """``values`` through :func:`dlcourse.evaluation.smooth_curve`, the course's one smoothing.
+
+    Imported here so that the plot modules import nothing of ``dlcourse.evaluation`` on load.
+    """
+    if not smooth:
+        return values
+    from dlcourse.evaluation.result import smooth_curve
+
+    return smooth_curve(values, factor=smooth)
 
 
 def _epochs(n: int, skip: int = 0) -> np.ndarray:
@@ -36,10 +74,10 @@ def _epochs(n: int, skip: int = 0) -> np.ndarray:
 def _draw_history(ax, curves, metric, *, validation, smooth):
     suffix = " (smoothed)" if smooth else ""
     train = curves[metric]
-    ax.plot(_epochs(train.size), ema(train, smooth), "o-", markersize=3, label=f"training{suffix}")
+    ax.plot(_epochs(train.size), _smoothed(train, smooth), "o-", markersize=3, label=f"training{suffix}")
     if validation:
         val = curves[f"val_{metric}"]
-        ax.plot(_epochs(val.size), ema(val, smooth), "-", linewidth=2, label=f"validation{suffix}")
+        ax.plot(_epochs(val.size), _smoothed(val, smooth), "-", linewidth=2, label=f"validation{suffix}")
     ax.set_xlabel("Epoch")
     ax.set_ylabel(metric)
     ax.legend()
@@ -57,8 +95,8 @@ def plot_history(history, metric="loss", *, ax=None, validation=True, title=None
         ax: the Axes to draw on; None creates a figure.
         validation: whether to draw the validation curve too.
         title: the title; None gives "Training and validation <metric>".
-        smooth: None, or an exponential-moving-average factor in ``[0, 1)`` applied to both
-            curves (0.9 smooths strongly).
+        smooth: None, or the factor in ``[0, 1)`` of the exponential moving average
+            (:func:`dlcourse.evaluation.smooth_curve`) applied to both curves.
 
     Returns:
         The Axes; ``ax.lines[0]`` is the training curve, ``ax.lines[1]`` the validation curve.
@@ -70,17 +108,19 @@ def plot_history(history, metric="loss", *, ax=None, validation=True, title=None
             curve is missing, or ``smooth`` is out of range.
 
     Example:
-        >>> history = model.fit(x, y, validation_split=0.2, epochs=20)  # doctest: +SKIP
-        >>> plot_history(history, "accuracy")  # doctest: +SKIP
+        >>> from dlcourse.plots import plot_history
+        >>> ax = plot_history({"loss": [0.9, 0.5, 0.4], "val_loss": [1.0, 0.7, 0.8]}, "loss")
+        >>> ax.get_title()
+        'Training and validation loss'
     """
-    curves = history_dict(history)
+    curves = _history_dict(history)
     validation = check_bool("validation", validation)
     if isinstance(metric, str) and metric.startswith("val_") and validation:
         raise ValueError(
             f"metric must name the training metric, such as {metric[4:]!r} (its validation curve "
             f"{metric!r} is drawn too), or pass validation=False; received metric={metric!r}"
         )
-    check_metric(curves, metric)
+    _check_metric(curves, metric)
     if validation and f"val_{metric}" not in curves:
         available = ", ".join(repr(k) for k in curves)
         raise ValueError(
@@ -88,14 +128,14 @@ def plot_history(history, metric="loss", *, ax=None, validation=True, title=None
             f"pass validation=False; available metrics: {available}"
         )
     title = _check_title(title)
-    smooth = check_smooth(smooth)
+    smooth = None if smooth is None else check_rate("smooth", smooth)
     ax = check_ax(ax)
     _draw_history(ax, curves, metric, validation=validation, smooth=smooth)
     ax.set_title(title if title is not None else f"{'Training and validation' if validation else 'Training'} {metric}")
     return ax
 
 
-def plot_training_curves(history, *, metrics=("loss", "accuracy"), axes=None):
+def plot_training_curves(history, *, metrics=("loss", "accuracy"), ax=None):
     """Plots several metrics side by side, training and validation: the view that shows overfitting.
 
     Each panel shows the training curve and, when the history has it, the validation curve of
@@ -104,20 +144,24 @@ def plot_training_curves(history, *, metrics=("loss", "accuracy"), axes=None):
     Args:
         history: a ``keras.callbacks.History``, its ``.history`` dict or a pandas DataFrame.
         metrics: the training metrics' names, one panel each (a single str is one panel).
-        axes: Axes to draw on, at least one per metric; None creates a figure with one row.
+        ax: Axes to draw on (a list or array), at least one per metric; None creates a figure
+            with one row.
 
     Returns:
         The flat array of Axes, one per metric in order.
 
     Raises:
-        TypeError: ``history``, ``metrics`` or ``axes`` has the wrong type.
+        TypeError: ``history``, ``metrics`` or ``ax`` has the wrong type.
         ValueError: a metric is not in the history (the message lists the available ones),
-            ``metrics`` is empty, or ``axes`` holds too few Axes.
+            ``metrics`` is empty, or ``ax`` holds too few Axes.
 
     Example:
-        >>> plot_training_curves(history, metrics=("loss", "mae"))  # doctest: +SKIP
+        >>> from dlcourse.plots import plot_training_curves
+        >>> history = {"loss": [0.9, 0.5], "val_loss": [1.0, 0.7], "mae": [0.8, 0.6], "val_mae": [0.9, 0.7]}
+        >>> [ax.get_title() for ax in plot_training_curves(history, metrics=("loss", "mae"))]
+        ['loss', 'mae']
     """
-    curves = history_dict(history)
+    curves = _history_dict(history)
     if isinstance(metrics, str):
         metrics = (metrics,)
     if not isinstance(metrics, Sequence) or not metrics or not all(isinstance(m, str) for m in metrics):
@@ -126,8 +170,8 @@ def plot_training_curves(history, *, metrics=("loss", "accuracy"), axes=None):
             f"received metrics={metrics!r}"
         )
     for metric in metrics:
-        check_metric(curves, metric)
-    axes = grid_axes(check_axes(axes, len(metrics)), len(metrics), len(metrics), panel_size=4.0)
+        _check_metric(curves, metric)
+    axes = grid_axes(ax, len(metrics), len(metrics), panel_size=4.0)
     for ax, metric in zip(axes, metrics):
         _draw_history(ax, curves, metric, validation=f"val_{metric}" in curves, smooth=None)
         ax.set_title(metric)
@@ -153,7 +197,10 @@ def plot_histories(histories, metric="val_loss", *, ax=None, title=None):
             and lists its metrics).
 
     Example:
-        >>> plot_histories({"small": h_small, "original": h_orig, "big": h_big})  # doctest: +SKIP
+        >>> from dlcourse.plots import plot_histories
+        >>> ax = plot_histories({"small": {"val_loss": [0.7, 0.5]}, "big": {"val_loss": [0.6, 0.9]}})
+        >>> [line.get_label() for line in ax.lines]
+        ['small', 'big']
     """
     if not isinstance(histories, Mapping):
         raise TypeError(
@@ -165,8 +212,8 @@ def plot_histories(histories, metric="val_loss", *, ax=None, title=None):
     runs = {}
     for name, history in histories.items():
         label = f"histories[{name!r}]"
-        runs[str(name)] = history_dict(history, name=label)
-        check_metric(runs[str(name)], metric, name=label)
+        runs[str(name)] = _history_dict(history, name=label)
+        _check_metric(runs[str(name)], metric, name=label)
     title = _check_title(title)
     ax = check_ax(ax)
     for name, curves in runs.items():
@@ -178,97 +225,70 @@ def plot_histories(histories, metric="val_loss", *, ax=None, title=None):
     return ax
 
 
-def _fold_curves(histories, metric) -> list[np.ndarray]:
-    """Returns one 1-D array per (repeat, fold) from any input plot_kfold_curves accepts."""
-    if hasattr(getattr(histories, "history", None), "columns"):  # a CVResult: its long table
-        histories = histories.history
-    if hasattr(histories, "columns") and hasattr(histories, "groupby"):  # long pandas DataFrame
-        missing = [c for c in _KFOLD_COLUMNS if c not in histories.columns]
-        if missing:
-            raise ValueError(
-                f"histories must have the columns {list(_KFOLD_COLUMNS)} (CVResult.history); "
-                f"missing {missing}; received columns {list(histories.columns)}"
-            )
-        rows = histories[histories["metric"] == metric]
-        if rows.empty:
-            available = ", ".join(repr(m) for m in histories["metric"].unique())
-            raise ValueError(f"metric {metric!r} is not in histories; available metrics: {available}")
-        return [
-            group.sort_values("epoch")["value"].to_numpy(dtype=float)
-            for _, group in rows.groupby(["repeat", "fold"], sort=True)
-        ]
-    if isinstance(histories, np.ndarray) and histories.ndim == 2:
-        return [row.astype(float) for row in histories]
-    if isinstance(histories, (str, bytes, Mapping)) or not isinstance(histories, Sequence) or not histories:
+def _fold_matrix(result, metric) -> np.ndarray:
+    """The ``(folds, epochs)`` array of a ``CVResult`` (its ``curves(metric)``) or of a 2-D array.
+
+    A fold stopped early is padded with NaN.
+    """
+    if callable(getattr(result, "curves", None)):  # a CVResult; duck-typed: dlcourse.evaluation loads Keras
+        return result.curves(metric).to_numpy(dtype=float).T
+    if isinstance(result, (str, bytes)) or not hasattr(result, "__len__"):
         raise TypeError(
-            "histories must be a long DataFrame (columns repeat, fold, epoch, metric, value), a 2-D array "
-            f"(folds, epochs) or a non-empty list of per-fold curves or histories; received {histories!r}"
+            "result must be a CVResult (from dlcourse.cross_validate) or a 2-D array (folds, epochs); "
+            f"received result of type {type(result).__name__}"
         )
-    curves = []
-    for i, item in enumerate(histories):
-        if hasattr(item, "history") or isinstance(item, Mapping):
-            fold = history_dict(item, name=f"histories[{i}]")
-            curves.append(fold[check_metric(fold, metric, name=f"histories[{i}]")])
-            continue
-        array = np.asarray(item)
-        if array.ndim != 1 or array.size == 0 or array.dtype.kind not in "biuf":
-            raise ValueError(
-                f"histories[{i}] must be a non-empty 1-D sequence of numbers (one per epoch); received {item!r}"
-            )
-        curves.append(array.astype(float))
-    return curves
+    array = as_numeric_array("result", result).astype(float)
+    if array.ndim != 2 or array.size == 0:
+        raise ValueError(f"result must be a non-empty 2-D array (folds, epochs); received result.shape={array.shape}")
+    return array
 
 
-def plot_kfold_curves(histories, metric="val_mae", *, smooth=0.9, ax=None, skip=0):
-    """Plots each fold's per-epoch validation curve (thin) and their mean over folds (thick).
+def plot_kfold_curves(result, metric="val_mae", *, smooth=None, ax=None, skip=0):
+    """Plots each fold's per-epoch curve (thin) and their mean over folds (thick).
 
     The mean at each epoch is over the folds that reached it (folds may stop early). The first
-    ``skip`` epochs are dropped, then each curve is smoothed with an exponential moving average
-    (``s[t] = smooth * s[t-1] + (1 - smooth) * v[t]``, :func:`dlcourse.evaluation.smooth_curve`),
-    as in the K-fold example of the course.
+    ``skip`` epochs are dropped. With ``smooth``, the mean is also drawn smoothed with an
+    exponential moving average (:func:`dlcourse.evaluation.smooth_curve`), next to the raw mean.
 
     Args:
-        histories: the folds' curves: a ``CVResult`` or its long DataFrame ``.history``
-            (columns ``repeat``, ``fold``, ``epoch``, ``metric``, ``value``; one curve per
-            repeat and fold), a 2-D array ``(folds, epochs)``, or a list with one entry per fold
-            (a 1-D sequence of values, or a ``History``/``.history`` dict holding ``metric``).
-        metric: the metric to plot (used to select rows or keys, and as the y label).
-        smooth: the moving-average factor in ``[0, 1)``; None or 0 disables smoothing.
+        result: a ``CVResult`` (from ``dlcourse.cross_validate``) or a 2-D array
+            ``(folds, epochs)`` of one metric.
+        metric: the metric of a ``CVResult`` to plot, such as ``"val_mae"``; the y label.
+        smooth: None (no smoothing), or the moving-average factor in ``[0, 1)`` of an extra,
+            smoothed mean curve.
         ax: the Axes to draw on; None creates a figure.
         skip: the number of first epochs to drop (they often dwarf the rest).
 
     Returns:
-        The Axes; one thin line per fold, then the mean line last (``ax.lines[-1]``).
+        The Axes: one thin line per fold, then the mean, then (with ``smooth``) the smoothed mean.
 
     Raises:
-        TypeError: ``histories`` or ``ax`` has the wrong type.
-        ValueError: missing columns, ``metric`` not found (the message lists the available
-            ones), ``smooth`` out of range, or ``skip`` not below the number of epochs.
+        TypeError: ``result``, ``metric`` or ``ax`` has the wrong type.
+        ValueError: ``metric`` is not in the ``CVResult`` (the message lists its metrics),
+            ``smooth`` is out of range, or ``skip`` is not below the number of epochs.
 
     Example:
-        >>> result = iterated_kfold(build_model, x, y, k=4)  # doctest: +SKIP
-        >>> plot_kfold_curves(result, "val_mae", skip=10)  # doctest: +SKIP
+        >>> import numpy as np
+        >>> from dlcourse.plots import plot_kfold_curves
+        >>> ax = plot_kfold_curves(np.array([[4.0, 3.0, 2.0], [6.0, 3.0, 2.0]]))
+        >>> ax.lines[-1].get_ydata().tolist()
+        [5.0, 3.0, 2.0]
     """
     if not isinstance(metric, str):
         raise TypeError(f"metric must be a str such as 'val_mae'; received metric={metric!r}")
-    curves = _fold_curves(histories, metric)
-    smooth = check_smooth(smooth)
-    skip = check_int("skip", skip, minimum=0)
-    longest = max(c.size for c in curves)
-    if skip >= longest:
-        raise ValueError(f"skip must be < the number of epochs ({longest}); received skip={skip}")
+    folds = _fold_matrix(result, metric)
+    smooth = None if smooth is None else check_rate("smooth", smooth)
+    skip = check_int("skip", skip, minimum=0, maximum=folds.shape[1] - 1)
     ax = check_ax(ax)
-    padded = np.full((len(curves), longest), np.nan)
-    for row, curve in zip(padded, curves):
-        row[: curve.size] = curve
-    mean = np.nanmean(padded, axis=0)
-    for i, curve in enumerate(curves):
-        if curve.size > skip:
-            label = "folds" if i == 0 else "_nolegend_"
-            ax.plot(_epochs(curve.size, skip), ema(curve[skip:], smooth), color="C0", lw=0.8, alpha=0.5, label=label)
-    mean_label = f"mean of {len(curves)} folds"
-    ax.plot(_epochs(longest, skip), ema(mean[skip:], smooth), color="C1", lw=2.5, label=mean_label)
+    folds = folds[:, skip:]
+    epochs = _epochs(folds.shape[1] + skip, skip)
+    for i, curve in enumerate(folds):
+        ax.plot(epochs, curve, color="C0", lw=0.8, alpha=0.5, label="_nolegend_" if i else "folds")
+    mean = np.nanmean(folds, axis=0)
+    ax.plot(epochs, mean, color="C1", lw=2.5 if smooth is None else 1.2, label=f"mean of {len(folds)} folds")
+    if smooth is not None:
+        ax.plot(epochs, _smoothed(mean, smooth), color="C3", lw=2.5, label=f"mean, smoothed ({smooth})")
     ax.set_xlabel("Epoch")
-    ax.set_ylabel(metric + (" (smoothed)" if smooth else ""))
+    ax.set_ylabel(metric)
     ax.legend()
     return ax

@@ -7,20 +7,13 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.colors import Colormap
 
-from dlcourse.plots._common import check_ax, check_axes, check_ncols, class_labels, grid_axes
+from dlcourse.plots.axes import check_ax, grid_axes
+from dlcourse.plots.models import class_labels
+from dlcourse.validation import as_numeric_array, check_int
 
 __all__ = ["show_image", "image_grid"]
 
-MAX_GRID_IMAGES = 100  # a grid of 60,000 panels would hang the notebook: ask for a slice instead
-
-
-def _numeric_array(name: str, value) -> np.ndarray:
-    if value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be a numeric array; received {name}={value!r}")
-    array = np.asarray(value)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold numbers (uint8 or float); received {name} with dtype {array.dtype}")
-    return array
+_MAX_GRID_IMAGES = 100  # a grid of 60,000 panels would hang the notebook: ask for a slice instead
 
 
 def _check_image_shape(name: str, shape: tuple, layout: str) -> None:
@@ -69,10 +62,13 @@ def show_image(image, *, title=None, cmap="gray", ax=None):
         ValueError: ``image`` has the wrong number of axes or channels.
 
     Example:
-        >>> edges = conv2d(photo, sobel_x)  # doctest: +SKIP
-        >>> show_image(edges, title="Sobel x")  # doctest: +SKIP
+        >>> import numpy as np
+        >>> from dlcourse.plots import show_image
+        >>> ax = show_image(np.array([[-1.0, 0.0], [2.0, 5.0]]), title="Sobel x")
+        >>> ax.get_title()
+        'Sobel x'
     """
-    image = _numeric_array("image", image)
+    image = as_numeric_array("image", image)
     layout = "(height, width) or (height, width, channels)"
     if image.ndim not in (2, 3) or image.size == 0:
         raise ValueError(f"image must have shape {layout}; received image.shape={image.shape}")
@@ -89,10 +85,10 @@ def show_image(image, *, title=None, cmap="gray", ax=None):
     return ax
 
 
-def _class_indices(name: str, value, n: int) -> np.ndarray:
+def _class_indices(name: str, value, n: int, class_names) -> np.ndarray:
     """Labels or predictions as a 1-D array of length ``n`` (see ``class_labels``)."""
-    array = class_labels(value)
-    if array.ndim != 1 or array.shape[0] != n:
+    array = class_labels(value, name=name, num_classes=None if class_names is None else len(class_names))
+    if array.shape[0] != n:
         raise ValueError(
             f"{name} must have one entry per image (shape ({n},), or ({n}, num_classes) scores); "
             f"received {name}.shape={np.shape(value)}"
@@ -100,7 +96,7 @@ def _class_indices(name: str, value, n: int) -> np.ndarray:
     return array
 
 
-def image_grid(images, *, labels=None, predictions=None, class_names=None, ncols=8, cmap=None, axes=None):
+def image_grid(images, *, labels=None, predictions=None, class_names=None, ncols=8, cmap=None, ax=None):
     """Shows images in a grid, titled with their labels; mistakes are titled in red.
 
     Args:
@@ -114,52 +110,48 @@ def image_grid(images, *, labels=None, predictions=None, class_names=None, ncols
         class_names: None, or the class names indexed by the integer labels.
         ncols: the number of columns of a new figure.
         cmap: the colormap of single-channel images; None means ``"gray"``.
-        axes: Axes to draw on, at least ``N``; None creates a figure.
+        ax: Axes to draw on (a list or array), at least ``N``; None creates a figure.
 
     Returns:
         The flat array of Axes, row by row (panels beyond ``N`` are switched off).
 
     Raises:
-        TypeError: ``images`` is not numeric, or ``class_names``/``axes`` has the wrong type.
+        TypeError: ``images`` is not numeric, or ``class_names``/``ax`` has the wrong type.
         ValueError: ``images`` has the wrong number of axes or channels, too many images,
             labels/predictions of the wrong length, ``predictions`` without ``labels``, or a
             label outside ``class_names``.
 
     Example:
-        >>> image_grid(x_test[:16], labels=y_test[:16], predictions=model.predict(x_test[:16]),
-        ...            class_names=["T-shirt", "Trouser", ...])  # doctest: +SKIP
+        >>> import numpy as np
+        >>> from dlcourse.plots import image_grid
+        >>> scores = np.array([[0.9, 0.1], [0.3, 0.7], [0.6, 0.4]])  # such as model.predict(images)
+        >>> axes = image_grid(np.zeros((3, 28, 28)), labels=[0, 1, 1], predictions=scores, class_names=["cat", "dog"])
+        >>> [ax.get_title() for ax in axes]
+        ['cat', 'dog', 'cat\\n(true: dog)']
     """
-    images = _numeric_array("images", images)
+    images = as_numeric_array("images", images)
     layout = "(N, height, width) or (N, height, width, channels)"
     if images.ndim not in (3, 4) or images.size == 0:
         raise ValueError(f"images must have shape {layout}; received images.shape={images.shape}")
     if images.ndim == 4:
         _check_image_shape("images", images.shape, layout)
     n = images.shape[0]
-    if n > MAX_GRID_IMAGES:
+    if n > _MAX_GRID_IMAGES:
         raise ValueError(
-            f"images must hold at most {MAX_GRID_IMAGES} images; received {n}: pass a slice such as images[:32]"
+            f"images must hold at most {_MAX_GRID_IMAGES} images; received {n}: pass a slice such as images[:32]"
         )
-    labels = None if labels is None else _class_indices("labels", labels, n)
+    if class_names is not None and (isinstance(class_names, (str, bytes)) or not isinstance(class_names, Sequence)):
+        raise TypeError(f"class_names must be a list of str or None; received class_names={class_names!r}")
+    if predictions is not None and labels is None:
+        raise ValueError("predictions needs labels to tell right from wrong; received labels=None")
+    if labels is not None:
+        labels = _class_indices("labels", labels, n, class_names)
     if predictions is not None:
-        if labels is None:
-            raise ValueError("predictions needs labels to tell right from wrong; received labels=None")
-        predictions = _class_indices("predictions", predictions, n)
-    if class_names is not None:
-        if isinstance(class_names, (str, bytes)) or not isinstance(class_names, Sequence):
-            raise TypeError(f"class_names must be a list of str or None; received class_names={class_names!r}")
-        for name, values in (("labels", labels), ("predictions", predictions)):
-            if values is None:
-                continue
-            if values.dtype.kind not in "iu" or values.min() < 0 or values.max() >= len(class_names):
-                raise ValueError(
-                    f"{name} must be class indices in [0, {len(class_names)}) to index class_names; "
-                    f"received {name} from {values.min()!r} to {values.max()!r}"
-                )
-    ncols = check_ncols(ncols)
+        predictions = _class_indices("predictions", predictions, n, class_names)
+    ncols = check_int("ncols", ncols, minimum=1)
     if cmap is not None and not isinstance(cmap, (str, Colormap)):
         raise TypeError(f"cmap must be a colormap name such as 'gray', a Colormap or None; received cmap={cmap!r}")
-    axes = grid_axes(check_axes(axes, n), n, ncols)
+    axes = grid_axes(ax, n, ncols)
 
     def name_of(label):
         return str(class_names[int(label)]) if class_names is not None else str(label)

@@ -1,4 +1,4 @@
-"""What a model computed and learned: feature maps, first-layer filters, the confusion matrix.
+"""What a model computed and learned: feature maps, first-layer filters, predicted classes, the confusion matrix.
 
 Keras and scikit-learn are imported inside the functions that need them.
 """
@@ -9,10 +9,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dlcourse._validation import check_choice, check_int
-from dlcourse.plots._common import check_ax, check_axes, check_ncols, class_labels, grid_axes
+from dlcourse.plots.axes import check_ax, grid_axes
+from dlcourse.validation import as_numeric_array, check_int
 
-__all__ = ["plot_feature_maps", "plot_filters", "plot_confusion_matrix"]
+__all__ = ["plot_feature_maps", "plot_filters", "class_labels", "plot_confusion_matrix"]
 
 
 def _check_image_for(model, image) -> np.ndarray:
@@ -20,9 +20,7 @@ def _check_image_for(model, image) -> np.ndarray:
     if isinstance(model.input_shape, list) or len(model.inputs) != 1:
         raise ValueError(f"model must have a single input; received a model with {len(model.inputs)} inputs")
     want = tuple(model.input_shape[1:])
-    array = np.asarray(image)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"image must be a numeric array; received image with dtype {array.dtype}")
+    array = as_numeric_array("image", image)
     if array.ndim == len(want) + 1 and array.shape[0] == 1:
         array = array[0]
     if array.ndim == len(want) - 1 and want[-1] == 1:
@@ -35,7 +33,7 @@ def _check_image_for(model, image) -> np.ndarray:
     return array[np.newaxis].astype("float32")
 
 
-def plot_feature_maps(model, layer_name, image, *, max_maps=16, ncols=8, axes=None):
+def plot_feature_maps(model, layer_name, image, *, max_maps=16, ncols=8, ax=None):
     """Shows the channels (feature maps) that one layer outputs for one image.
 
     A sub-model ``keras.Model(model.input, model.get_layer(layer_name).output)`` is run on the
@@ -49,7 +47,8 @@ def plot_feature_maps(model, layer_name, image, *, max_maps=16, ncols=8, axes=No
             a missing trailing channel axis of 1 are accepted).
         max_maps: the most channels to show.
         ncols: the number of columns of a new figure.
-        axes: Axes to draw on, at least ``min(max_maps, channels)``; None creates a figure.
+        ax: Axes to draw on (a list or array), at least ``min(max_maps, channels)``; None
+            creates a figure.
 
     Returns:
         The flat array of Axes; panel ``i`` shows channel ``i``.
@@ -60,7 +59,12 @@ def plot_feature_maps(model, layer_name, image, *, max_maps=16, ncols=8, axes=No
             4-D, the model is not built, or ``image`` does not fit the model's input.
 
     Example:
-        >>> plot_feature_maps(model, "conv2d_1", x_test[0], max_maps=32)  # doctest: +SKIP
+        >>> import keras, numpy as np
+        >>> from dlcourse.plots import plot_feature_maps
+        >>> inputs = keras.Input((8, 8, 1))
+        >>> model = keras.Model(inputs, keras.layers.Conv2D(4, 3, name="conv")(inputs))
+        >>> len(plot_feature_maps(model, "conv", np.ones((8, 8, 1)), ncols=2))
+        4
     """
     import keras
 
@@ -85,22 +89,20 @@ def plot_feature_maps(model, layer_name, image, *, max_maps=16, ncols=8, axes=No
         )
     x = _check_image_for(model, image)
     max_maps = check_int("max_maps", max_maps, minimum=1)
-    ncols = check_ncols(ncols)
+    ncols = check_int("ncols", ncols, minimum=1)
     n = min(max_maps, output.shape[-1])
-    axes = check_axes(axes, n)
-    new_figure = axes is None
-    maps = keras.ops.convert_to_numpy(keras.Model(model_input, output)(x, training=False))[0]
-    axes = grid_axes(axes, n, ncols)
+    axes = grid_axes(ax, n, ncols)
+    maps = keras.ops.convert_to_numpy(keras.Model(model_input, output)(x, training=False))[0].astype(np.float32)
     for i in range(n):
         axes[i].imshow(maps[:, :, i], cmap="viridis")
         axes[i].set_axis_off()
         axes[i].set_title(str(i), fontsize=8)
-    if new_figure:
+    if ax is None:
         axes[0].figure.suptitle(f"{layer_name}: {n} of {maps.shape[-1]} channels")
     return axes
 
 
-def plot_filters(layer, *, channel=0, max_filters=32, ncols=8, axes=None):
+def plot_filters(layer, *, channel=0, max_filters=32, ncols=8, ax=None):
     """Shows the learned kernels of a ``Conv2D`` layer, typically the first one.
 
     Args:
@@ -111,7 +113,8 @@ def plot_filters(layer, *, channel=0, max_filters=32, ncols=8, axes=None):
             scaled), for layers with 3 input channels.
         max_filters: the most filters to show.
         ncols: the number of columns of a new figure.
-        axes: Axes to draw on, at least ``min(max_filters, filters)``; None creates a figure.
+        ax: Axes to draw on (a list or array), at least ``min(max_filters, filters)``; None
+            creates a figure.
 
     Returns:
         The flat array of Axes; panel ``i`` shows filter ``i``.
@@ -122,7 +125,13 @@ def plot_filters(layer, *, channel=0, max_filters=32, ncols=8, axes=None):
             without 3 input channels).
 
     Example:
-        >>> plot_filters(model.get_layer("conv2d"), max_filters=16)  # doctest: +SKIP
+        >>> import keras
+        >>> from dlcourse.plots import plot_filters
+        >>> layer = keras.layers.Conv2D(16, 3)
+        >>> layer.build((None, 28, 28, 1))
+        >>> axes = plot_filters(layer, max_filters=8)
+        >>> axes[0].images[0].get_array().shape
+        (3, 3)
     """
     import keras
 
@@ -130,7 +139,7 @@ def plot_filters(layer, *, channel=0, max_filters=32, ncols=8, axes=None):
         raise TypeError(f"layer must be a keras.layers.Conv2D; received layer of type {type(layer).__name__}")
     if not layer.built:
         raise ValueError(f"layer {layer.name!r} has no weights yet: build or fit its model first")
-    kernel = keras.ops.convert_to_numpy(layer.kernel)
+    kernel = keras.ops.convert_to_numpy(layer.kernel).astype(np.float32)  # float16/bfloat16 under mixed precision
     in_channels, filters = kernel.shape[2], kernel.shape[3]
     if channel is None:
         if in_channels != 3:
@@ -140,9 +149,9 @@ def plot_filters(layer, *, channel=0, max_filters=32, ncols=8, axes=None):
     else:
         channel = check_int("channel", channel, minimum=0, maximum=in_channels - 1)
     max_filters = check_int("max_filters", max_filters, minimum=1)
-    ncols = check_ncols(ncols)
+    ncols = check_int("ncols", ncols, minimum=1)
     n = min(max_filters, filters)
-    axes = grid_axes(check_axes(axes, n), n, ncols)
+    axes = grid_axes(ax, n, ncols)
     for i in range(n):
         if channel is None:
             rgb = kernel[:, :, :, i]
@@ -155,14 +164,56 @@ def plot_filters(layer, *, channel=0, max_filters=32, ncols=8, axes=None):
     return axes
 
 
-def _labels(name: str, value) -> np.ndarray:
-    """Class labels as a non-empty 1-D array (see ``class_labels``)."""
-    if value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be an array of class labels; received {name}={value!r}")
-    array = class_labels(value)
+def class_labels(y, *, name="y", num_classes=None) -> np.ndarray:
+    """Returns labels, or the classes that scores predict, as a non-empty 1-D array.
+
+    ``(N, K)`` scores or one-hot rows give their argmax; an ``(N, 1)`` column gives its values
+    when they are whole numbers (labels such as CIFAR-10's ``y``), else ``y > 0.5`` (one sigmoid
+    output). Whole-number floats become ints; float16 and bfloat16 scores are accepted.
+
+    Args:
+        y: ``N`` class indices or names, an ``(N, 1)`` column, or ``(N, K)`` scores such as
+            ``model.predict(x)``.
+        name: the argument's name in error messages.
+        num_classes: None, or the number of classes: then every label must be an index in
+            ``[0, num_classes)``, as needed to index a list of class names.
+
+    Returns:
+        A 1-D NumPy array of ``N`` labels.
+
+    Raises:
+        TypeError: ``y`` is not an array of labels or numbers.
+        ValueError: ``y`` is empty or has more than 2 axes, or a label is not an index below
+            ``num_classes``.
+
+    Example:
+        >>> import numpy as np
+        >>> from dlcourse.plots import class_labels
+        >>> class_labels(np.array([[0.1, 0.9], [0.8, 0.2]], dtype=np.float16)).tolist()
+        [1, 0]
+    """
+    if y is None or isinstance(y, (str, bytes)):
+        raise TypeError(f"{name} must be an array of class labels or scores; received {name}={y!r}")
+    array = np.asarray(y)
+    if array.dtype.kind in "biufV":  # numbers, ml_dtypes' bfloat16 included
+        array = as_numeric_array(name, array)
+    if array.ndim == 2 and array.dtype.kind in "biuf" and array.shape[1] > 1:
+        array = array.argmax(axis=1)
+    elif array.ndim == 2 and array.dtype.kind in "biuf" and array.shape[1] == 1:
+        column = array[:, 0]
+        whole = column.dtype.kind != "f" or bool(np.all(np.isfinite(column) & (column == np.round(column))))
+        array = column if whole else (column > 0.5).astype(int)
+    if array.dtype.kind == "f" and array.size and np.all(np.isfinite(array) & (array == np.round(array))):
+        array = array.astype(int)
     if array.ndim != 1 or array.size == 0:
         raise ValueError(
-            f"{name} must be a non-empty 1-D array of labels (or 2-D scores); received {name}.shape={np.shape(value)}"
+            f"{name} must hold N > 0 labels: shape (N,), (N, 1) or (N, num_classes) scores; "
+            f"received {name}.shape={np.shape(y)}"
+        )
+    if num_classes is not None and (array.dtype.kind not in "iu" or array.min() < 0 or array.max() >= num_classes):
+        raise ValueError(
+            f"{name} must be class indices in [0, {num_classes}) to match class_names; "
+            f"received values from {array.min()!r} to {array.max()!r}"
         )
     return array
 
@@ -170,13 +221,15 @@ def _labels(name: str, value) -> np.ndarray:
 def plot_confusion_matrix(y_true, y_pred, *, class_names=None, normalize=None, ax=None):
     """Draws the confusion matrix (rows: true class, columns: predicted class) on ``ax``.
 
-    Uses scikit-learn's ``ConfusionMatrixDisplay.from_predictions``.
+    scikit-learn's ``confusion_matrix`` counts and ``ConfusionMatrixDisplay`` draws; the x tick
+    labels are rotated so long class names stay readable.
 
     Args:
         y_true: the true labels, ``N`` class indices or names (an ``(N, 1)`` column or one-hot
             rows are accepted).
         y_pred: the predicted labels, ``N`` indices, or ``(N, num_classes)`` scores (argmax) or
-            ``(N, 1)`` sigmoid outputs (threshold 0.5), e.g. ``model.predict(x)``.
+            ``(N, 1)`` sigmoid outputs (threshold 0.5), e.g. ``model.predict(x)`` (float16 and
+            bfloat16 included).
         class_names: None, or the names of classes ``0 .. K-1``; then the matrix is ``K x K``
             even if some class never occurs.
         normalize: None (counts), ``"true"`` (rows sum to 1: per-class recall), ``"pred"``
@@ -192,38 +245,29 @@ def plot_confusion_matrix(y_true, y_pred, *, class_names=None, normalize=None, a
             label is outside ``class_names``.
 
     Example:
-        >>> plot_confusion_matrix(y_test, model.predict(x_test), class_names=names)  # doctest: +SKIP
+        >>> from dlcourse.plots import plot_confusion_matrix
+        >>> ax = plot_confusion_matrix([0, 1, 1], [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]], class_names=["no", "yes"])
+        >>> ax.images[0].get_array().tolist()
+        [[1, 0], [1, 1]]
     """
-    y_true = _labels("y_true", y_true)
-    y_pred = _labels("y_pred", y_pred)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true and y_pred must have the same length; received {y_true.size} and {y_pred.size}")
-    normalize = check_choice("normalize", normalize, (None, "true", "pred", "all"))
-    labels = None
-    if class_names is not None:
-        if isinstance(class_names, (str, bytes)) or not isinstance(class_names, Sequence) or not class_names:
-            raise TypeError(
-                f"class_names must be a non-empty list of str or None; received class_names={class_names!r}"
-            )
-        labels = np.arange(len(class_names))
-        for name, values in (("y_true", y_true), ("y_pred", y_pred)):
-            if values.dtype.kind not in "iu" or values.min() < 0 or values.max() >= len(class_names):
-                raise ValueError(
-                    f"{name} must be class indices in [0, {len(class_names)}) to match class_names; "
-                    f"received values from {values.min()!r} to {values.max()!r}"
-                )
-    ax = check_ax(ax)
-    from sklearn.metrics import ConfusionMatrixDisplay
+    from sklearn.metrics import ConfusionMatrixDisplay, confusion_matrix
 
-    display = ConfusionMatrixDisplay.from_predictions(
-        y_true,
-        y_pred,
-        labels=labels,
-        display_labels=None if class_names is None else [str(c) for c in class_names],
-        normalize=normalize,
-        cmap="Blues",
-        ax=ax,
-        xticks_rotation=45 if class_names is not None else "horizontal",
-    )
+    if class_names is not None and (
+        isinstance(class_names, (str, bytes)) or not isinstance(class_names, Sequence) or not class_names
+    ):
+        raise TypeError(f"class_names must be a non-empty list of str or None; received class_names={class_names!r}")
+    num_classes = None if class_names is None else len(class_names)  # scikit-learn drops other labels silently
+    y_true = class_labels(y_true, name="y_true", num_classes=num_classes)
+    y_pred = class_labels(y_pred, name="y_pred", num_classes=num_classes)
+    if y_true.shape != y_pred.shape:  # scikit-learn's message names neither argument
+        raise ValueError(f"y_true and y_pred must have the same length; received {y_true.size} and {y_pred.size}")
+    labels = None if class_names is None else np.arange(num_classes)
+    matrix = confusion_matrix(y_true, y_pred, labels=labels, normalize=normalize)  # checks normalize
+    ax = check_ax(ax)
+    display_labels = None if class_names is None else [str(c) for c in class_names]
+    ConfusionMatrixDisplay(matrix, display_labels=display_labels).plot(ax=ax, cmap="Blues")
+    if class_names is not None:
+        for label in ax.get_xticklabels():
+            label.set(rotation=45, horizontalalignment="right", rotation_mode="anchor")
     ax.set_title("Confusion matrix" + ("" if normalize is None else f" (normalized over {normalize})"))
-    return display.ax_
+    return ax

@@ -1,24 +1,14 @@
 """Hyperparameter tuning with keras-tuner over the course's builders, optionally cross-validated.
 
-* :class:`DenseHyperModel`, :class:`ConvnetHyperModel`: ``build(hp)`` samples the search space
-  and calls :func:`dlcourse.build_dense` / :func:`dlcourse.build_convnet` and
-  :func:`dlcourse.compile_model`.
-* :class:`CVTuner`: a keras-tuner tuner (any oracle) that scores each trial by the mean of a
-  K-fold cross-validation, with a fingerprinted project folder that resumes safely.
-* :func:`cross_validated_search`: the one-call version, returning the trials as a DataFrame.
-* :func:`trials_dataframe`: the trials of any keras-tuner tuner as a DataFrame, best first.
+* :mod:`~dlcourse.tuning.hypermodels`: :class:`~dlcourse.DenseHyperModel` and
+  :class:`~dlcourse.ConvnetHyperModel`, whose ``build(hp)`` samples the search space and calls
+  the builders.
+* :mod:`~dlcourse.tuning.cv_tuner`: :class:`~dlcourse.CVTuner`, a keras-tuner tuner that scores
+  each trial by the mean of a K-fold cross-validation.
+* :mod:`~dlcourse.tuning.search`: :func:`~dlcourse.cross_validated_search`, the one-call version
+  that returns the tuner, and :func:`~dlcourse.trials_dataframe`, any tuner's trials as a table.
+* :mod:`~dlcourse.tuning.distributed`: keras-tuner's distributed mode as local processes
+  (:func:`~dlcourse.tuning.distributed.run_distributed_search`).
+
+The names are reached from the top level (``dlcourse.cross_validated_search``).
 """
-
-from dlcourse.tuning.cv_tuner import FINGERPRINT_FILE, CVTuner
-from dlcourse.tuning.hypermodels import ConvnetHyperModel, DenseHyperModel
-from dlcourse.tuning.search import TUNERS, cross_validated_search, trials_dataframe
-
-__all__ = [
-    "CVTuner",
-    "ConvnetHyperModel",
-    "DenseHyperModel",
-    "FINGERPRINT_FILE",
-    "TUNERS",
-    "cross_validated_search",
-    "trials_dataframe",
-]

@@ -12,116 +12,78 @@ on, so that a search never silently continues a folder made for another model, d
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import inspect
-import io
 import json
 import os
+import pickle
 import re
 from pathlib import Path
 
+import joblib
 import keras_tuner
 import numpy as np
+from tqdm.auto import tqdm
 
-from dlcourse._session import clear_session
-from dlcourse._validation import _describe, check_bool, check_int
 from dlcourse.config import build_dir
-from dlcourse.evaluation import cross_validate
-from dlcourse.evaluation.splits import check_class_counts, check_seed, check_xy, stratify_labels
+from dlcourse.evaluation.crossval import cross_validate
+from dlcourse.precision import clear_session
+from dlcourse.validation import (
+    check_bool,
+    check_class_counts,
+    check_int,
+    check_seed,
+    check_xy,
+    describe,
+    stratify_labels,
+)
 
-FINGERPRINT_FILE = "dlcourse_fingerprint.json"
-"""The name of the fingerprint file in a search's project folder."""
+__all__ = ["CVTuner"]
 
+_FINGERPRINT_FILE = "dlcourse_fingerprint.json"
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
-def _jsonable(value):
-    """A JSON-friendly, session-independent description of ``value`` (no memory addresses)."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if callable(value) and hasattr(value, "__qualname__"):
-        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
-    if callable(getattr(value, "get_config", None)):
-        with contextlib.suppress(NotImplementedError, TypeError, ValueError):
-            return {"class": type(value).__qualname__, "config": _jsonable(value.get_config())}
-    return _ADDRESS.sub("", repr(value))
-
-
-def _source_digest(function) -> str | None:
+def _hash(value) -> str:
+    """``joblib.hash`` of ``value``; a config holding a lambda (not picklable) is hashed by its repr."""
     try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):
-        return None
-    return hashlib.sha256(source.encode()).hexdigest()[:16]
+        return joblib.hash(value)
+    except pickle.PicklingError:
+        return joblib.hash(_ADDRESS.sub("", repr(value)))
 
 
-def describe_hypermodel(hypermodel) -> dict:
-    """Describes a hypermodel for the fingerprint: its class and config, or its build code."""
+def _hypermodel_key(hypermodel) -> str:
+    """The hypermodel's class (or build function) and a hash of its config (or bytecode)."""
     if not isinstance(hypermodel, keras_tuner.HyperModel):  # a function build(hp)
-        return {"build": _jsonable(hypermodel), "build_source": _source_digest(hypermodel)}
-    cls = type(hypermodel)
-    description = {"class": f"{cls.__module__}.{cls.__qualname__}"}
-    if callable(getattr(hypermodel, "get_config", None)):
-        description["config"] = _jsonable(hypermodel.get_config())
-        return description
-    description["attributes"] = _jsonable({k: v for k, v in vars(hypermodel).items() if not k.startswith("_")})
-    description["build_source"] = _source_digest(hypermodel.build)
-    return description
+        code = getattr(hypermodel, "__code__", None)
+        name = getattr(hypermodel, "__qualname__", type(hypermodel).__qualname__)
+        return f"{name} {_hash(code.co_code if code else repr(hypermodel))}"
+    config = (hypermodel.get_config() if hasattr(hypermodel, "get_config")  # keras_tuner.HyperModel has none
+              else {k: v for k, v in vars(hypermodel).items() if not k.startswith("_") and not callable(v)})
+    return f"{type(hypermodel).__module__}.{type(hypermodel).__qualname__} {_hash(config)}"
 
 
-def _digest(array: np.ndarray) -> str | None:
-    if array.dtype == object:
-        return None
-    digest = hashlib.blake2b(digest_size=8)
-    digest.update(np.ascontiguousarray(array).data)
-    return digest.hexdigest()
+def _check_same(project_dir, part: str, stored: dict, current: dict) -> None:
+    changes = [f"{key}: {stored.get(key)} -> {current.get(key)}"
+               for key in sorted(set(stored) | set(current)) if stored.get(key) != current.get(key)]
+    if changes:
+        raise ValueError(
+            f"the project folder {project_dir} holds a search made with a different {part} ({'; '.join(changes)}); "
+            "its trials would not be comparable. Pass overwrite=True to start afresh, or a new project_name to keep both"
+        )
 
 
-def read_fingerprint(project_dir: Path) -> dict | None:
-    """Returns the fingerprint stored in ``project_dir``, or ``None`` when there is none."""
-    path = Path(project_dir) / FINGERPRINT_FILE
-    if not path.is_file():
-        return None
-    return json.loads(path.read_text())
+def _check_project(directory, project_name) -> Path:
+    if directory is not None and not isinstance(directory, (str, os.PathLike)):
+        raise TypeError(f"directory must be None or a path; received directory={describe(directory)}")
+    if not isinstance(project_name, str):
+        raise TypeError(f"project_name must be a str; received project_name={describe(project_name)}")
+    if not project_name or project_name in (".", "..") or "/" in project_name or os.sep in project_name:
+        raise ValueError(
+            f"project_name must be a plain folder name such as 'cv_search'; received project_name={project_name!r}"
+        )
+    return build_dir("tuner") if directory is None else Path(directory)
 
 
-def _check_same(project_dir: Path, part: str, stored: dict, current: dict) -> None:
-    if stored == current:
-        return
-    changes = [
-        f"{key}: {json.dumps(stored.get(key))} -> {json.dumps(current.get(key))}"
-        for key in sorted(set(stored) | set(current))
-        if stored.get(key) != current.get(key)
-    ]
-    raise ValueError(
-        f"the project folder {project_dir} holds a search made with a different {part} ({'; '.join(changes)}); "
-        "its trials would not be comparable. Pass overwrite=True to start afresh, or a new project_name to keep both"
-    )
-
-
-def check_search_data(x, y, *, k, stratified, epochs, batch_size, verbose):
-    """Checks the data and training arguments of a cross-validated search; returns them normalised."""
-    x, y = check_xy(x, y)
-    if k > len(x):
-        raise ValueError(f"k must be <= the number of samples ({len(x)}); received k={k}")
-    if stratified:
-        labels = stratify_labels(y, argument="stratified")
-        check_class_counts(labels, k, argument="stratified", needed_for=f"k={k}")
-    epochs = check_int("epochs", epochs, minimum=1)
-    batch_size = check_int("batch_size", batch_size, minimum=1)
-    verbose = check_int("verbose", verbose, minimum=0, maximum=2)
-    return x, y, epochs, batch_size, verbose
-
-
-def check_strategy(distribution_strategy) -> None:
-    """Checks ``distribution_strategy``: ``None`` or a ``tf.distribute.Strategy``."""
+def _check_strategy(distribution_strategy) -> None:
     if distribution_strategy is None:
         return
     import tensorflow as tf
@@ -129,21 +91,8 @@ def check_strategy(distribution_strategy) -> None:
     if not isinstance(distribution_strategy, tf.distribute.Strategy):
         raise TypeError(
             "distribution_strategy must be None or a tf.distribute.Strategy such as tf.distribute.MirroredStrategy(); "
-            f"received distribution_strategy={_describe(distribution_strategy)}"
+            f"received distribution_strategy={describe(distribution_strategy)}"
         )
-
-
-def check_project(directory, project_name) -> tuple[Path, str]:
-    """Checks ``directory`` (``None``: ``build_dir("tuner")``) and ``project_name``; returns them."""
-    if directory is not None and not isinstance(directory, (str, os.PathLike)):
-        raise TypeError(f"directory must be None or a path; received directory={_describe(directory)}")
-    if not isinstance(project_name, str):
-        raise TypeError(f"project_name must be a str; received project_name={_describe(project_name)}")
-    if not project_name or project_name in (".", "..") or "/" in project_name or os.sep in project_name:
-        raise ValueError(
-            f"project_name must be a plain folder name such as 'cv_search'; received project_name={project_name!r}"
-        )
-    return (build_dir("tuner") if directory is None else Path(directory)), project_name
 
 
 class CVTuner(keras_tuner.Tuner):
@@ -158,13 +107,14 @@ class CVTuner(keras_tuner.Tuner):
     the objective measured by ``model.evaluate`` on that fold after its last epoch. With a
     Hyperband oracle each trial trains its models from scratch for the trial's
     ``tuner/epochs``. The tuner keeps no trained models (``get_best_models`` is not available):
-    rebuild the best configuration with ``tuner.hypermodel.build(tuner.get_best_hyperparameters()[0])``.
+    as with any keras-tuner tuner, ``tuner.get_best_hyperparameters()[0]`` gives the best
+    hyperparameters and ``tuner.hypermodel.build(hp)`` a fresh model to train on all the data.
 
-    The project folder holds a fingerprint of the hypermodel and its config, the oracle's class,
-    the objective, ``k``, ``stratified``, ``seed``, and (written by :meth:`search`) the data's
-    shapes, dtypes and digests, ``epochs`` and ``batch_size``. A folder with another fingerprint
-    raises ``ValueError``; the same fingerprint resumes the search (finished trials are
-    reloaded, an interrupted one is run again).
+    The project folder holds a fingerprint: a ``joblib.hash`` of the hypermodel's config, the
+    oracle's class, the objective, ``k``, ``stratified``, ``seed``, and (written by
+    :meth:`search`) the data's shapes and hashes, ``epochs`` and ``batch_size``. A folder with
+    another fingerprint raises ``ValueError``; the same fingerprint resumes the search (finished
+    trials are reloaded, an interrupted one is run again).
 
     Args:
         oracle: a ``keras_tuner.Oracle`` such as ``keras_tuner.oracles.RandomSearchOracle(
@@ -189,10 +139,14 @@ class CVTuner(keras_tuner.Tuner):
 
     Example:
 
-    >>> oracle = keras_tuner.oracles.RandomSearchOracle(objective="val_loss", max_trials=5, seed=1)
-    >>> tuner = CVTuner(oracle, DenseHyperModel((13,), "regression"), k=4)   # doctest: +SKIP
-    >>> tuner.search(x_train, y_train, epochs=20)                              # doctest: +SKIP
-    >>> trials_dataframe(tuner).head()                                          # doctest: +SKIP
+    >>> import dlcourse, keras_tuner, numpy as np, tempfile
+    >>> x = np.random.default_rng(0).normal(size=(12, 3)).astype("float32")
+    >>> oracle = keras_tuner.oracles.RandomSearchOracle(objective="val_loss", max_trials=1, seed=1)
+    >>> hypermodel = dlcourse.DenseHyperModel((3,), "regression", num_layers=1, units=(2, 4))
+    >>> tuner = dlcourse.CVTuner(oracle, hypermodel, k=2, directory=tempfile.mkdtemp())
+    >>> tuner.search(x, x.sum(axis=1), epochs=1, verbose=0)
+    >>> len(dlcourse.trials_dataframe(tuner))
+    1
     """
 
     def __init__(self, oracle, hypermodel, *, k=3, stratified=False, seed=0, directory=None,
@@ -200,52 +154,47 @@ class CVTuner(keras_tuner.Tuner):
         if not isinstance(oracle, keras_tuner.Oracle):
             raise TypeError(
                 "oracle must be a keras_tuner.Oracle such as keras_tuner.oracles.RandomSearchOracle(...); "
-                f"received oracle={_describe(oracle)}"
+                f"received oracle={describe(oracle)}"
             )
         if not (isinstance(hypermodel, keras_tuner.HyperModel) or callable(hypermodel)):
             raise TypeError(
                 "hypermodel must be a keras_tuner.HyperModel or a function build(hp) returning a compiled model; "
-                f"received hypermodel={_describe(hypermodel)}"
+                f"received hypermodel={describe(hypermodel)}"
             )
         k = check_int("k", k, minimum=2)
         check_bool("stratified", stratified)
         seed = check_seed(seed)
         check_bool("overwrite", overwrite)
-        check_strategy(distribution_strategy)
-        directory, project_name = check_project(directory, project_name)
-        project_dir = Path(directory) / project_name
-        setup = {
-            "hypermodel": describe_hypermodel(hypermodel),
-            "oracle": type(oracle).__qualname__,
-            "objective": str(oracle.objective),
-            "k": k,
-            "stratified": stratified,
-            "seed": seed,
-        }
-        stored = None
+        _check_strategy(distribution_strategy)
+        directory = _check_project(directory, project_name)
+        project_dir = directory / project_name
+        setup = {"hypermodel": _hypermodel_key(hypermodel), "oracle": type(oracle).__qualname__,
+                 "objective": str(oracle.objective), "k": k, "stratified": stratified, "seed": seed}
+        stored = {}
         if not overwrite and project_dir.is_dir() and any(project_dir.iterdir()):
-            stored = read_fingerprint(project_dir)
-            if stored is None:
+            path = project_dir / _FINGERPRINT_FILE
+            if not path.is_file():
                 raise ValueError(
                     f"the project folder {project_dir} holds files but no dlcourse fingerprint (a search made by "
                     "another tuner or by hand), so it cannot be checked. Pass overwrite=True to start afresh, or a new "
                     "project_name to keep both"
                 )
-            _check_same(project_dir, "setup", stored.get("setup", {}), _jsonable(setup))
-        with contextlib.redirect_stdout(io.StringIO()):  # keras-tuner prints "Reloading Tuner from ..."
-            super().__init__(oracle, hypermodel, directory=str(directory), project_name=project_name,
-                             overwrite=overwrite, distribution_strategy=distribution_strategy)
-        self.k = k
-        self.stratified = stratified
-        self.seed = seed
-        self._fingerprint = {"setup": _jsonable(setup), "data": (stored or {}).get("data")}
+            stored = json.loads(path.read_text())
+            _check_same(project_dir, "setup", stored["setup"], setup)
+        super().__init__(oracle, hypermodel, directory=str(directory), project_name=project_name,
+                         overwrite=overwrite, distribution_strategy=distribution_strategy)
+        self.k, self.stratified, self.seed = k, stratified, seed
+        self._fingerprint = {"setup": setup, "data": stored.get("data")}
         self._write_fingerprint()
+        self._progress = None
 
     def _write_fingerprint(self):
-        path = Path(self.project_dir) / FINGERPRINT_FILE
-        path.write_text(json.dumps(self._fingerprint, indent=2, sort_keys=True))
+        path = Path(self.project_dir) / _FINGERPRINT_FILE
+        partial = path.with_suffix(".json.partial")
+        partial.write_text(json.dumps(self._fingerprint, indent=2, sort_keys=True))
+        os.replace(partial, path)  # atomic: a reader sees the old file or the new one
 
-    def search(self, x, y, *, epochs=10, batch_size=32, verbose=0, **fit_kwargs):
+    def search(self, x, y, *, epochs=10, batch_size=32, verbose=1, **fit_kwargs):
         """Runs the search: one K-fold cross-validation per trial, until the oracle stops.
 
         Args:
@@ -253,7 +202,8 @@ class CVTuner(keras_tuner.Tuner):
             y: the targets, with as many samples as ``x``.
             epochs: the epochs of each fold's fit (with Hyperband, each trial's ``tuner/epochs``).
             batch_size: the batch size.
-            verbose: 0 (silent), 1 (keras-tuner's trial tables) or 2 (also each epoch and fold).
+            verbose: 0 (silent apart from a line when resuming), 1 (a ``tqdm`` progress bar over
+                the trials) or 2 (also keras-tuner's trial tables and the folds' progress).
             **fit_kwargs: further ``model.fit`` arguments, such as ``callbacks``.
 
         Raises:
@@ -261,25 +211,41 @@ class CVTuner(keras_tuner.Tuner):
             ValueError: if an argument is out of range, or the folder's search ran on other data,
                 epochs or batch size.
         """
-        x, y, epochs, batch_size, verbose = check_search_data(
-            x, y, k=self.k, stratified=self.stratified, epochs=epochs, batch_size=batch_size, verbose=verbose
-        )
-        data = _jsonable({"x_shape": x.shape, "y_shape": y.shape, "x_dtype": str(x.dtype), "y_dtype": str(y.dtype),
-                          "x_digest": _digest(x), "y_digest": _digest(y), "epochs": epochs, "batch_size": batch_size})
+        x, y = check_xy(x, y)
+        if self.k > len(x):
+            raise ValueError(f"k must be <= the number of samples ({len(x)}); received k={self.k}")
+        if self.stratified:
+            labels = stratify_labels(y, argument="stratified")
+            check_class_counts(labels, self.k, argument="stratified", needed_for=f"k={self.k}")
+        epochs = check_int("epochs", epochs, minimum=1)
+        batch_size = check_int("batch_size", batch_size, minimum=1)
+        verbose = check_int("verbose", verbose, minimum=0, maximum=2)
+        data = {"x_shape": list(x.shape), "y_shape": list(y.shape), "x_digest": _hash(x), "y_digest": _hash(y),
+                "epochs": epochs, "batch_size": batch_size}
         if self._fingerprint["data"] is not None:
-            _check_same(Path(self.project_dir), "data or training setup", self._fingerprint["data"], data)
+            _check_same(self.project_dir, "data or training setup", self._fingerprint["data"], data)
         self._fingerprint["data"] = data
         self._write_fingerprint()
         trials = list(self.oracle.trials.values())
+        done = sum(t.status == keras_tuner.engine.trial.TrialStatus.COMPLETED for t in trials)
         if trials:
-            done = sum(t.status == keras_tuner.engine.trial.TrialStatus.COMPLETED for t in trials)
             left = self.oracle.remaining_trials()
-            more = ""
-            if left is not None:
-                more = f", up to {max(left, 0)} new trial(s) to run (max_trials={self.oracle.max_trials})"
+            more = "" if left is None else f", up to {max(left, 0)} new trial(s) to run (max_trials={self.oracle.max_trials})"
             print(f"Resuming the search in {self.project_dir}: {done} of {len(trials)} trial(s) completed{more}")
-        super().search(x, y, epochs=epochs, batch_size=batch_size, verbose=verbose, **fit_kwargs)
-        clear_session()
+        self._progress = tqdm(total=self.oracle.max_trials, initial=done, unit="trial", desc="search",
+                              disable=verbose == 0)
+        try:
+            super().search(x, y, epochs=epochs, batch_size=batch_size, verbose=verbose - 1 if verbose else 0,
+                           **fit_kwargs)
+        finally:
+            self._progress.close()
+            clear_session()
+
+    def on_trial_end(self, trial):
+        """Reports the trial to the oracle (keras-tuner) and advances the progress bar."""
+        super().on_trial_end(trial)
+        if self._progress is not None:
+            self._progress.update(1)
 
     def run_trial(self, trial, x, y, *, epochs=10, batch_size=32, verbose=0, **fit_kwargs):
         """Cross-validates the trial's hyperparameters; returns the metrics for the oracle."""
@@ -288,17 +254,14 @@ class CVTuner(keras_tuner.Tuner):
         clear_session()
         result = cross_validate(
             lambda: self._build_fold_model(hp), x, y, k=self.k, epochs=epochs, batch_size=batch_size,
-            stratified=self.stratified, seed=self.seed, fit_kwargs=fit_kwargs or None,
-            verbose=2 if verbose == 2 else 0,
+            stratified=self.stratified, seed=self.seed, fit_kwargs=fit_kwargs or None, verbose=verbose,
         )
         objective = self.oracle.objective
         names = list(objective.name_to_direction) if hasattr(objective, "name_to_direction") else [objective.name]
         metrics = {}
         for name in names:
             values = _fold_values(result, name)
-            mean = float(np.mean(values))
-            metrics[name] = mean
-            metrics[f"{name}_mean"] = mean
+            metrics[name] = metrics[f"{name}_mean"] = float(np.mean(values))
             metrics[f"{name}_std"] = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
             metrics.update({f"{name}_fold_{i}": float(v) for i, v in enumerate(values)})
         for score in result.score_names:

@@ -10,18 +10,24 @@ Each constructor argument of a hypermodel is either a fixed value or a search sp
 
 A fixed value (``num_layers=2``, ``learning_rate=1e-3``) is not a hyperparameter at all: it is
 passed to the builder as it is and does not appear among a trial's values.
+
+The constructor checks the ranges and choices, then builds the model once with each
+hyperparameter at its default: the builders and :func:`dlcourse.compile_model` check the fixed
+arguments (shape, task, layer options) with their own messages, before any search starts.
 """
 
 from __future__ import annotations
 
-import numbers
+import functools
 
+import keras
 import keras_tuner
 
-from dlcourse._validation import _describe, check_bool, check_choice, check_float, check_int, check_shape
-from dlcourse.heads import OPTIMIZERS, compile_model, output_units
-from dlcourse.models.convnet import POOLINGS, TOPS, build_convnet
+from dlcourse.models.convnet import build_convnet
 from dlcourse.models.dense import build_dense
+from dlcourse.tasks import compile_model
+from dlcourse.validation import check_float, check_int, describe
+__all__ = ["DenseHyperModel", "ConvnetHyperModel"]
 
 
 def _range(name, value, check_one, *, kind):
@@ -46,52 +52,42 @@ def _choices(name, value, check_one):
     return ("fixed", check_one(name, value))
 
 
-def _positive_int(name, value):
-    return check_int(name, value, minimum=1)
-
-
-def _non_negative_int(name, value):
-    return check_int(name, value, minimum=0)
-
-
-def _learning_rate(name, value):
-    return check_float(name, value, minimum=0.0, min_inclusive=False)
+_positive_int = functools.partial(check_int, minimum=1)
+_non_negative_int = functools.partial(check_int, minimum=0)
+_learning_rate = functools.partial(check_float, minimum=0.0, min_inclusive=False)
+_rate = functools.partial(check_float, minimum=0.0, maximum=1.0, max_inclusive=False)
+_penalty = functools.partial(check_float, minimum=0.0)
 
 
 def _learning_rate_space(value):
-    if value is None:
-        return ("fixed", None)
-    return _range("learning_rate", value, _learning_rate, kind="log")
-
-
-def _rate(name, value):
-    return check_float(name, value, minimum=0.0, maximum=1.0, max_inclusive=False)
-
-
-def _penalty(name, value):
-    return check_float(name, value, minimum=0.0)
+    return ("fixed", None) if value is None else _range("learning_rate", value, _learning_rate, kind="log")
 
 
 def _optimizer(name, value):
     if not isinstance(value, str):
         raise TypeError(
             f"{name} must be an optimizer name such as 'rmsprop' (or a sequence of names to choose from): a hypermodel "
-            f"builds a new optimizer for every model; received {name}={_describe(value)}"
+            f"builds a new optimizer for every model; received {name}={describe(value)}"
         )
-    return check_choice(name, value.lower(), OPTIMIZERS)
+    try:
+        keras.optimizers.get(value.lower())  # Keras knows its optimizers' names
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a Keras optimizer name such as 'rmsprop' or 'adam'; received {name}={value!r}"
+        ) from None
+    return value.lower()
 
 
 class _SpaceHyperModel(keras_tuner.HyperModel):
     """A hypermodel whose search space is a dict of entries made by :func:`_range` and :func:`_choices`."""
 
-    def __init__(self, input_shape, task, num_classes, config, space, fixed):
+    def __init__(self, config, space, fixed):
         super().__init__(name=type(self).__name__)
-        self.input_shape = input_shape
-        self.task = task
-        self.num_classes = num_classes
-        self._config = config
-        self._space = space
-        self._fixed = fixed
+        self.input_shape, self.task, self.num_classes = config["input_shape"], config["task"], config["num_classes"]
+        self._config, self._space, self._fixed = config, space, fixed
+        # The builders and compile_model check the fixed arguments (shape, task, layers' options): one
+        # build with each hyperparameter at its default runs those checks now, before any search.
+        self.build(keras_tuner.HyperParameters())
 
     def get_config(self) -> dict:
         """Returns the constructor arguments (used in the fingerprint of a search folder)."""
@@ -107,6 +103,11 @@ class _SpaceHyperModel(keras_tuner.HyperModel):
         return [name for name, entry in self._space.items() if entry[0] != "fixed"]
 
     def _sample(self, hp) -> dict:
+        if not isinstance(hp, keras_tuner.HyperParameters):
+            raise TypeError(
+                f"hp must be a keras_tuner.HyperParameters, such as tuner.get_best_hyperparameters()[0]; "
+                f"received hp={describe(hp)}"
+            )
         values = {}
         for name, entry in self._space.items():
             kind = entry[0]
@@ -120,20 +121,6 @@ class _SpaceHyperModel(keras_tuner.HyperModel):
                 sampling = "log" if kind == "log" or (kind == "penalty" and entry[1] > 0) else "linear"
                 values[name] = hp.Float(name, entry[1], entry[2], sampling=sampling)
         return values
-
-
-def _common_fixed(activation, batch_norm, one_hot_labels, metrics, steps_per_execution):
-    if not (isinstance(activation, str) or callable(activation)):
-        raise TypeError(
-            f"activation must be a name such as 'relu' or a callable; received activation={_describe(activation)}"
-        )
-    check_bool("batch_norm", batch_norm)
-    check_bool("one_hot_labels", one_hot_labels)
-    if metrics is not None and (isinstance(metrics, (str, bytes)) or not isinstance(metrics, (list, tuple))):
-        raise TypeError(f"metrics must be a list of metrics such as ['accuracy'] or None; received metrics={metrics!r}")
-    check_int("steps_per_execution", steps_per_execution, minimum=1)
-    return {"activation": activation, "batch_norm": batch_norm, "one_hot_labels": one_hot_labels,
-            "metrics": None if metrics is None else list(metrics), "steps_per_execution": steps_per_execution}
 
 
 class DenseHyperModel(_SpaceHyperModel):
@@ -168,7 +155,8 @@ class DenseHyperModel(_SpaceHyperModel):
 
     Example:
 
-    >>> hypermodel = DenseHyperModel((13,), "regression", num_layers=(1, 3), units=(16, 32, 64))
+    >>> import dlcourse, keras_tuner
+    >>> hypermodel = dlcourse.DenseHyperModel((13,), "regression", num_layers=(1, 3), units=(16, 32, 64))
     >>> model = hypermodel.build(keras_tuner.HyperParameters())   # the default of each hp
     >>> model.name
     'dense_network'
@@ -177,10 +165,6 @@ class DenseHyperModel(_SpaceHyperModel):
     def __init__(self, input_shape, task, *, num_classes=None, num_layers=(1, 3), units=(16, 32, 64, 128),
                  learning_rate=(1e-4, 1e-2), dropout_rate=(0.0, 0.5), l2=0.0, optimizer="rmsprop",
                  activation="relu", batch_norm=False, one_hot_labels=False, metrics=None, steps_per_execution=1):
-        output_units(task, num_classes)
-        shape = check_shape("input_shape", input_shape)
-        if not shape:
-            raise ValueError(f"input_shape must have at least one axis; received input_shape={shape!r}")
         space = {
             "num_layers": _range("num_layers", num_layers, _non_negative_int, kind="int"),
             "units": _choices("units", units, _positive_int),
@@ -189,11 +173,12 @@ class DenseHyperModel(_SpaceHyperModel):
             "l2": _range("l2", l2, _penalty, kind="penalty"),
             "optimizer": _choices("optimizer", optimizer, _optimizer),
         }
-        fixed = _common_fixed(activation, batch_norm, one_hot_labels, metrics, steps_per_execution)
-        config = {"input_shape": shape, "task": task, "num_classes": num_classes, "num_layers": num_layers,
+        fixed = {"activation": activation, "batch_norm": batch_norm, "one_hot_labels": one_hot_labels,
+                 "metrics": metrics, "steps_per_execution": steps_per_execution}
+        config = {"input_shape": input_shape, "task": task, "num_classes": num_classes, "num_layers": num_layers,
                   "units": units, "learning_rate": learning_rate, "dropout_rate": dropout_rate, "l2": l2,
                   "optimizer": optimizer, **fixed}
-        super().__init__(shape, task, num_classes, config, space, fixed)
+        super().__init__(config, space, fixed)
 
     def build(self, hp):
         """Samples ``hp``, builds the dense network and compiles it."""
@@ -245,7 +230,8 @@ class ConvnetHyperModel(_SpaceHyperModel):
 
     Example:
 
-    >>> hypermodel = ConvnetHyperModel((28, 28, 1), "multiclass", num_classes=10, num_blocks=(1, 3))
+    >>> import dlcourse
+    >>> hypermodel = dlcourse.ConvnetHyperModel((28, 28, 1), "multiclass", num_classes=10, num_blocks=(1, 3))
     >>> hypermodel.hyperparameter_names
     ['num_blocks', 'filters', 'dense_units', 'learning_rate', 'dropout_rate']
     """
@@ -255,8 +241,6 @@ class ConvnetHyperModel(_SpaceHyperModel):
                  l2=0.0, optimizer="rmsprop", padding="valid", pooling="max", top="flatten", augmentation=None,
                  rescale=None, activation="relu", batch_norm=False, one_hot_labels=False, metrics=None,
                  steps_per_execution=1):
-        output_units(task, num_classes)
-        shape = check_shape("input_shape", input_shape, ndim=3)
         space = {
             "num_blocks": _range("num_blocks", num_blocks, _positive_int, kind="int"),
             "filters": _choices("filters", filters, _positive_int),
@@ -267,22 +251,14 @@ class ConvnetHyperModel(_SpaceHyperModel):
             "l2": _range("l2", l2, _penalty, kind="penalty"),
             "optimizer": _choices("optimizer", optimizer, _optimizer),
         }
-        check_choice("padding", padding, ("valid", "same"))
-        check_choice("pooling", pooling, POOLINGS)
-        check_choice("top", top, TOPS)
-        if not (augmentation is None or augmentation == "default" or callable(augmentation)):
-            raise TypeError(
-                f"augmentation must be None, 'default' or a Keras layer; received augmentation={_describe(augmentation)}"
-            )
-        if rescale is not None and (isinstance(rescale, bool) or not isinstance(rescale, numbers.Real)):
-            raise TypeError(f"rescale must be None or a number such as 1/255; received rescale={_describe(rescale)}")
         fixed = {"padding": padding, "pooling": pooling, "top": top, "augmentation": augmentation, "rescale": rescale,
-                 **_common_fixed(activation, batch_norm, one_hot_labels, metrics, steps_per_execution)}
-        config = {"input_shape": shape, "task": task, "num_classes": num_classes, "num_blocks": num_blocks,
+                 "activation": activation, "batch_norm": batch_norm, "one_hot_labels": one_hot_labels,
+                 "metrics": metrics, "steps_per_execution": steps_per_execution}
+        config = {"input_shape": input_shape, "task": task, "num_classes": num_classes, "num_blocks": num_blocks,
                   "filters": filters, "kernel_size": kernel_size, "dense_units": dense_units,
                   "learning_rate": learning_rate, "dropout_rate": dropout_rate, "l2": l2, "optimizer": optimizer,
                   **fixed}
-        super().__init__(shape, task, num_classes, config, space, fixed)
+        super().__init__(config, space, fixed)
 
     def build(self, hp):
         """Samples ``hp``, builds the convnet and compiles it."""

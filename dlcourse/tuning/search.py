@@ -6,38 +6,16 @@ import keras_tuner
 import numpy as np
 import pandas as pd
 
-from dlcourse._validation import _describe, check_bool, check_choice, check_int
-from dlcourse.evaluation.splits import check_seed
-from dlcourse.tuning.cv_tuner import CVTuner, check_project, check_search_data, check_strategy
+from dlcourse.tuning.cv_tuner import CVTuner
+from dlcourse.validation import check_choice, check_int, describe
 
-TUNERS = ("random", "bayesian", "hyperband")
-"""The ``tuner`` choices of :func:`cross_validated_search`."""
+__all__ = ["cross_validated_search", "trials_dataframe"]
 
-
-def _make_objective(objective):
-    if isinstance(objective, keras_tuner.Objective):
-        return objective
-    if not isinstance(objective, str):
-        raise TypeError(
-            "objective must be a metric name such as 'val_loss' or a keras_tuner.Objective; "
-            f"received objective={_describe(objective)}"
-        )
-    direction = keras_tuner.engine.metrics_tracking.infer_metric_direction(objective)
-    if direction is None:
-        raise ValueError(
-            "objective must be a metric whose direction keras-tuner knows, such as 'val_loss' or 'val_accuracy', "
-            f"or a keras_tuner.Objective(name, direction=...); received objective={objective!r}"
-        )
-    return keras_tuner.Objective(objective, direction=direction)
-
-
-def _make_oracle(tuner, objective, max_trials, epochs, seed):
-    # keras-tuner treats seed=0 as "no seed", hence seed + 1.
-    if tuner == "random":
-        return keras_tuner.oracles.RandomSearchOracle(objective=objective, max_trials=max_trials, seed=seed + 1)
-    if tuner == "bayesian":
-        return keras_tuner.oracles.BayesianOptimizationOracle(objective=objective, max_trials=max_trials, seed=seed + 1)
-    return keras_tuner.oracles.HyperbandOracle(objective=objective, max_epochs=epochs, factor=3, seed=seed + 1)
+_ORACLES = {
+    "random": keras_tuner.oracles.RandomSearchOracle,
+    "bayesian": keras_tuner.oracles.BayesianOptimizationOracle,
+    "hyperband": keras_tuner.oracles.HyperbandOracle,
+}
 
 
 def cross_validated_search(
@@ -56,9 +34,9 @@ def cross_validated_search(
     directory=None,
     project_name="cv_search",
     overwrite=False,
-    verbose=0,
+    verbose=1,
     distribution_strategy=None,
-) -> pd.DataFrame:
+) -> CVTuner:
     """Searches hyperparameters, scoring every trial by the mean of a K-fold cross-validation.
 
     A :class:`CVTuner` with a keras-tuner oracle: ``"random"`` (``RandomSearchOracle``),
@@ -66,9 +44,14 @@ def cross_validated_search(
     ``max_epochs=epochs`` and ``factor=3``; it decides the number of trials itself, so
     ``max_trials`` does not apply, and each trial trains from scratch for its ``tuner/epochs``).
     The project folder ``directory/project_name`` gets a fingerprint of the hypermodel and its
-    config, the data's shapes (and digests), ``k``, ``epochs``, ``batch_size``, the objective,
-    the tuner, ``stratified`` and ``seed``. Calling again with the same fingerprint resumes the
-    search: the finished trials are kept, and a larger ``max_trials`` runs only the new ones.
+    config, the data, ``k``, ``epochs``, ``batch_size``, the objective, the tuner,
+    ``stratified`` and ``seed``. Calling again with the same fingerprint resumes the search: the
+    finished trials are kept, and a larger ``max_trials`` runs only the new ones.
+
+    The returned tuner is used as any keras-tuner tuner: :func:`trials_dataframe` lists its
+    trials, ``tuner.get_best_hyperparameters()[0]`` gives the best hyperparameters and
+    ``tuner.hypermodel.build(hp)`` a fresh compiled model with them (the search keeps no trained
+    model: each trial trained ``k`` of them).
 
     Args:
         hypermodel: a ``keras_tuner.HyperModel`` such as :class:`DenseHyperModel`, or a
@@ -82,23 +65,20 @@ def cross_validated_search(
         batch_size: the batch size, >= 1.
         objective: the metric to minimise or maximise, as a fold's model reports it after
             training: ``"val_loss"``, ``"val_accuracy"``, ``"val_mae"``, ...; or a
-            ``keras_tuner.Objective``.
+            ``keras_tuner.Objective`` (keras-tuner rejects a name whose direction it cannot infer).
         stratified: stratified folds (targets of class labels or one-hot rows).
         seed: a non-negative int: the oracle's seed, the folds' shuffle and the models' seeds.
         directory: the folder that holds the project folder (``None``:
             ``dlcourse.build_dir("tuner")``).
         project_name: the project folder's name.
         overwrite: delete the project folder and start afresh.
-        verbose: 0 (silent apart from a line when resuming), 1 (keras-tuner's trial tables) or
-            2 (also every epoch and fold).
+        verbose: 0 (silent apart from a line when resuming), 1 (a progress bar over the trials)
+            or 2 (also keras-tuner's trial tables and the folds' progress).
         distribution_strategy: ``None``, or a ``tf.distribute.Strategy`` in whose scope every
             fold's model is built (see :class:`CVTuner`).
 
     Returns:
-        The trials as :func:`trials_dataframe` gives them, best first: ``trial_id``, the sampled
-        hyperparameters, ``score`` (the mean of the objective over the folds),
-        ``<objective>_mean``, ``<objective>_std``, ``<objective>_fold_<i>``, the mean of each
-        other validation score, and ``status``.
+        The :class:`CVTuner`, after its search.
 
     Raises:
         TypeError: if an argument has the wrong type.
@@ -107,33 +87,35 @@ def cross_validated_search(
 
     Example:
 
-    >>> hypermodel = DenseHyperModel((13,), "regression", num_layers=(1, 2), units=(32, 64))  # doctest: +SKIP
-    >>> trials = cross_validated_search(hypermodel, x_train, y_train, k=4, max_trials=8,
-    ...                                 epochs=50, objective="val_mae")   # doctest: +SKIP
-    >>> trials.head()                                                      # doctest: +SKIP
+    Search, then build the best configuration, train it on all the training data and test it
+    once:
+
+    >>> import dlcourse, numpy as np, tempfile
+    >>> rng = np.random.default_rng(0)
+    >>> x_train, x_test = rng.normal(size=(40, 3)).astype("float32"), rng.normal(size=(10, 3)).astype("float32")
+    >>> y_train, y_test = x_train.sum(axis=1), x_test.sum(axis=1)
+    >>> hypermodel = dlcourse.DenseHyperModel((3,), "regression", num_layers=(1, 2), units=(8, 16))
+    >>> tuner = dlcourse.cross_validated_search(hypermodel, x_train, y_train, k=2, max_trials=2, epochs=2,
+    ...                                         directory=tempfile.mkdtemp(), verbose=0)
+    >>> trials = dlcourse.trials_dataframe(tuner)        # one row per trial, best first
+    >>> best_hp = tuner.get_best_hyperparameters()[0]
+    >>> best_hp.values == trials.loc[0, best_hp.values.keys()].to_dict()
+    True
+    >>> model = tuner.hypermodel.build(best_hp)          # a fresh model, compiled
+    >>> _ = model.fit(x_train, y_train, epochs=2, batch_size=32, verbose=0)
+    >>> test_loss, test_mae = model.evaluate(x_test, y_test, verbose=0)   # the one look at the test set
     """
-    if not (isinstance(hypermodel, keras_tuner.HyperModel) or callable(hypermodel)):
-        raise TypeError(
-            "hypermodel must be a keras_tuner.HyperModel or a function build(hp) returning a compiled model; "
-            f"received hypermodel={_describe(hypermodel)}"
-        )
-    k = check_int("k", k, minimum=2)
-    check_choice("tuner", tuner, TUNERS)
     max_trials = check_int("max_trials", max_trials, minimum=1)
-    check_bool("stratified", stratified)
-    x, y, epochs, batch_size, verbose = check_search_data(
-        x, y, k=k, stratified=stratified, epochs=epochs, batch_size=batch_size, verbose=verbose
-    )
-    objective = _make_objective(objective)
-    seed = check_seed(seed)
-    check_project(directory, project_name)
-    check_bool("overwrite", overwrite)
-    check_strategy(distribution_strategy)
-    oracle = _make_oracle(tuner, objective, max_trials, epochs, seed)
+    # keras-tuner treats seed=0 as "no seed", hence seed + 1 (CVTuner checks seed, and the data and epochs).
+    oracle_seed = seed + 1 if isinstance(seed, int) else None
+    options = {"max_trials": max_trials}
+    if tuner == "hyperband":  # keras-tuner's own error for a bad max_epochs does not name it
+        options = {"max_epochs": check_int("epochs", epochs, minimum=1), "factor": 3}
+    oracle = _ORACLES[check_choice("tuner", tuner, _ORACLES)](objective=objective, seed=oracle_seed, **options)
     cv_tuner = CVTuner(oracle, hypermodel, k=k, stratified=stratified, seed=seed, directory=directory,
                        project_name=project_name, overwrite=overwrite, distribution_strategy=distribution_strategy)
     cv_tuner.search(x, y, epochs=epochs, batch_size=batch_size, verbose=verbose)
-    return trials_dataframe(cv_tuner)
+    return cv_tuner
 
 
 def _value_at(metrics, name: str, step):
@@ -169,13 +151,19 @@ def trials_dataframe(tuner) -> pd.DataFrame:
 
     Example:
 
-    >>> tuner = keras_tuner.RandomSearch(hypermodel, objective="val_loss", max_trials=5)   # doctest: +SKIP
-    >>> tuner.search(x_train, y_train, epochs=5, validation_split=0.2)                     # doctest: +SKIP
-    >>> trials_dataframe(tuner)[["units", "learning_rate", "score"]]                       # doctest: +SKIP
+    >>> import dlcourse, keras_tuner, tempfile
+    >>> class Quadratic(keras_tuner.RandomSearch):   # a "trial" that trains nothing
+    ...     def run_trial(self, trial, *args, **kwargs):
+    ...         return {"loss": trial.hyperparameters.Float("v", -1.0, 1.0) ** 2}
+    >>> tuner = Quadratic(objective="loss", max_trials=3, seed=1, directory=tempfile.mkdtemp())
+    >>> tuner.search(verbose=0)
+    >>> trials = dlcourse.trials_dataframe(tuner)
+    >>> list(trials.columns), bool(trials["score"].is_monotonic_increasing)
+    (['trial_id', 'v', 'score', 'status'], True)
     """
     if not isinstance(tuner, keras_tuner.engine.base_tuner.BaseTuner):
         raise TypeError(
-            f"tuner must be a keras-tuner tuner such as keras_tuner.RandomSearch; received tuner={_describe(tuner)}"
+            f"tuner must be a keras-tuner tuner such as keras_tuner.RandomSearch; received tuner={describe(tuner)}"
         )
     oracle = tuner.oracle
     objective_name = oracle.objective.name
