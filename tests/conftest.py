@@ -7,6 +7,9 @@ import pytest
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+# The wrong submissions in tests/assignments/ are graded by test_assignments.py, not run by nbval.
+collect_ignore = ["assignments"]
+
 
 @pytest.fixture(autouse=True)
 def _tmp_build_dir(tmp_path, monkeypatch):
