@@ -35,9 +35,9 @@ from dlcourse.validation import (
     check_targets,
 )
 
-__all__ = ["SCHEDULES", "as_dataset", "train", "warmup_cosine"]
+__all__ = ["as_dataset", "train", "warmup_cosine"]
 
-SCHEDULES = ("warmup_cosine", "constant")
+_SCHEDULES = ("warmup_cosine", "constant")
 """The ``schedule`` choices of :func:`train`."""
 
 
@@ -260,7 +260,7 @@ def train(
             f"{type(optimizer).__name__}"
         )
     learning_rate = check_float("learning_rate", learning_rate, minimum=0.0, min_inclusive=False)
-    check_choice("schedule", schedule, SCHEDULES)
+    check_choice("schedule", schedule, _SCHEDULES)
     warmup = check_rate("warmup", warmup)
     seed = check_int("seed", seed, minimum=0)
     if validation_data is not None:
