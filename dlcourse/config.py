@@ -1,14 +1,8 @@
 """Course-wide settings: quick mode, seeding and where runs write their files.
 
-Quick mode is the one switch between the course's two ways of running:
-
-* **full mode** (the default): the real data and the real number of epochs, the numbers a
-  student sees;
-* **quick mode** (``DLCOURSE_QUICK=1``): smaller data and fewer epochs, so that every notebook
-  runs in well under a minute on a laptop CPU and in CI.
-
-The environment variable is read here and nowhere else. Notebooks and loaders ask
-:func:`quick_mode` or use :func:`pick` to choose a size.
+Full mode (the default) uses the real data and epochs; quick mode (``DLCOURSE_QUICK=1``) uses
+smaller data and fewer epochs, so every notebook runs in about a minute. The variable is read
+here and nowhere else.
 """
 
 from __future__ import annotations
@@ -26,22 +20,16 @@ _FALSE = {"", "0", "false", "no", "off"}
 
 
 def quick_mode() -> bool:
-    """Returns whether quick mode is on.
-
-    Quick mode is on when the environment variable ``DLCOURSE_QUICK`` is ``1`` (or ``true``,
-    ``yes``, ``on``; case-insensitive) and off when it is unset, empty, ``0``, ``false``, ``no`` or
-    ``off``. The variable is read at every call, so a notebook can switch modes with
-    ``os.environ["DLCOURSE_QUICK"] = "1"`` before it loads its data.
+    """Tells whether quick mode is on, reading ``DLCOURSE_QUICK`` at every call.
 
     Returns:
-        ``True`` in quick mode, ``False`` in full mode.
+        ``True`` if the variable is 1/true/yes/on, ``False`` if it is 0/false/no/off or unset.
 
     Raises:
-        ValueError: if the variable holds anything else, so a typo such as ``DLCOURSE_QUICK=ture``
-            is not silently taken as full mode.
+        ValueError: if the variable is not one of 1/0, true/false, yes/no, on/off (or unset), so a
+            typo such as ``DLCOURSE_QUICK=ture`` is not silently taken as full mode.
 
     Example:
-
     >>> import os
     >>> os.environ["DLCOURSE_QUICK"] = "1"
     >>> quick_mode()
@@ -53,24 +41,21 @@ def quick_mode() -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ValueError(f"DLCOURSE_QUICK must be one of 1/0, true/false, yes/no, on/off (or unset); received DLCOURSE_QUICK={raw!r}")
+    raise ValueError(f"DLCOURSE_QUICK must be one of 1/0, true/false, yes/no, on/off (or unset); "
+                     f"received DLCOURSE_QUICK={raw!r}")
 
 
 def pick(*, full, quick):
-    """Returns ``quick`` in quick mode and ``full`` otherwise.
-
-    This is how a notebook states both sizes of a setting in one place:
-    ``epochs = pick(full=20, quick=2)``.
+    """Chooses a value by mode: ``epochs = pick(full=20, quick=2)``.
 
     Args:
-        full: the value for full mode (real data, real epochs).
-        quick: the value for quick mode.
+        full: the value for full mode (the real data and epochs).
+        quick: the value for quick mode (``DLCOURSE_QUICK=1``, as in CI).
 
     Returns:
-        One of the two values, unchanged.
+        ``quick`` in quick mode, ``full`` otherwise.
 
     Example:
-
     >>> import os
     >>> os.environ["DLCOURSE_QUICK"] = "0"
     >>> pick(full=20, quick=2)
@@ -80,28 +65,21 @@ def pick(*, full, quick):
 
 
 def mode_name() -> str:
-    """Returns the name of the current mode.
+    """Returns the name of the mode, for file names and reports.
 
     Returns:
-        ``"quick"`` in quick mode (``DLCOURSE_QUICK=1``), ``"full"`` otherwise.
+        ``"quick"`` in quick mode, ``"full"`` otherwise.
     """
     return "quick" if quick_mode() else "full"
 
 
 def set_seed(seed: int = 42, *, deterministic: bool = False) -> int:
-    """Seeds every random number generator the course uses.
-
-    Calls :func:`keras.utils.set_random_seed`, which seeds Python's ``random``, NumPy and the
-    backend (TensorFlow). With ``deterministic=True`` it also turns on TensorFlow's op
-    determinism, so that the same seed gives the same numbers run after run on the same machine
-    (slower on a GPU; on a CPU most ops are deterministic already).
+    """Seeds Python, NumPy and TensorFlow with :func:`keras.utils.set_random_seed`; returns the seed.
 
     Args:
         seed: a non-negative integer.
-        deterministic: also call ``tf.config.experimental.enable_op_determinism()``.
-
-    Returns:
-        The seed, so a setup cell can print it.
+        deterministic: also call ``tf.config.experimental.enable_op_determinism()`` (the same
+            numbers run after run on one machine; slower on a GPU).
 
     Raises:
         TypeError: if ``seed`` is not an integer.
@@ -125,14 +103,13 @@ def set_seed(seed: int = 42, *, deterministic: bool = False) -> int:
 
 
 def project_root(start: str | os.PathLike | None = None) -> Path | None:
-    """Returns the root of the dlcourse checkout that ``start`` lies in, or ``None``.
+    """Finds the checkout's root: the nearest folder upwards holding ``pyproject.toml`` and ``dlcourse/``.
 
     Args:
-        start: where to start looking (default: the current folder).
+        start: the folder to start from (default: the current one).
 
     Returns:
-        The nearest folder, from ``start`` upwards, that holds both ``pyproject.toml`` and the
-        ``dlcourse/`` package; ``None`` outside a checkout (for instance on Colab).
+        The root's path, or ``None`` outside a checkout.
     """
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
@@ -142,21 +119,14 @@ def project_root(start: str | os.PathLike | None = None) -> Path | None:
 
 
 def build_dir(*parts: str, create: bool = True) -> Path:
-    """Returns a folder (or a path in it) where runs write their files.
+    """Returns a folder (or a path in it) where runs write their files, never the tracked repository.
 
-    Executed notebooks, tuner projects, saved models, extracted features and figures all go here,
-    never into the tracked parts of the repository. The folder is, in order of preference:
-
-    1. ``$DLCOURSE_BUILD_DIR`` when set;
-    2. ``build/`` at the root of the dlcourse checkout the current folder lies in (git-ignored);
-    3. ``dlcourse-build/`` in the current folder (for instance on Colab).
+    The folder is ``$DLCOURSE_BUILD_DIR`` when set, else ``build/`` at the checkout's root, else
+    ``dlcourse-build/`` in the current folder (on Colab, say).
 
     Args:
         *parts: path components below the build folder, such as ``("tuner", "search1")``.
-        create: create the resulting folder (all of ``parts``) if it is missing.
-
-    Returns:
-        The absolute path.
+        create: create the resulting folder if it is missing.
 
     Raises:
         TypeError: if a part is not a string.
@@ -185,19 +155,18 @@ def build_dir(*parts: str, create: bool = True) -> Path:
 
 
 def write_atomically(path: str | os.PathLike, text: str) -> Path:
-    """Writes ``text`` to ``path`` through a temporary file beside it, then renames it into place.
+    """Writes ``text`` (UTF-8) to ``path`` through a temporary file beside it, renamed into place.
 
     A reader, or a run interrupted half-way, sees the old file or the new one, never part of one.
 
     Args:
-        path: the file to write; its folder must exist.
-        text: the content, written as UTF-8.
+        path: the file to write.
+        text: its new content.
 
     Returns:
-        The path written.
+        ``path`` as a ``Path``.
 
     Example:
-
     >>> path = write_atomically(build_dir("doctest") / "note.txt", "hello")
     >>> path.read_text()
     'hello'
@@ -216,11 +185,7 @@ def write_atomically(path: str | os.PathLike, text: str) -> Path:
 
 
 def keras_home() -> Path:
-    """Returns the Keras cache folder: ``$KERAS_HOME`` when set, else ``~/.keras``.
-
-    This is the folder in which ``keras.utils.get_file`` keeps ``datasets/`` and ``models/``.
-    Keras silently falls back to ``/tmp/.keras`` when this folder is not writable; the loaders
-    and ``python -m dlcourse doctor`` report that case.
+    """Returns the Keras cache folder, ``$KERAS_HOME`` or ``~/.keras``.
 
     Returns:
         The folder's path (it may not exist yet).

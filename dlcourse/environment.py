@@ -1,13 +1,4 @@
-"""The notebook setup cell and the facts ``python -m dlcourse doctor`` reports.
-
-Every notebook starts with::
-
-    import dlcourse
-    dlcourse.setup(seed=42)
-
-which seeds everything, prints the versions, the devices, the mode and the seed, and returns the
-same facts as a dict (for a results table).
-"""
+"""The notebook setup cell (``dlcourse.setup(seed=42)``) and the facts ``python -m dlcourse doctor`` reports."""
 
 from __future__ import annotations
 
@@ -32,11 +23,8 @@ _PACKAGES = (
     ("numpy", "numpy", "NumPy"),
 )
 
-# TensorFlow's start-up lines (measured with TensorFlow 2.21 on a CPU machine): ``import tensorflow``
-# prints the oneDNN notice and "Could not find cuda drivers" twice, once per native library, from
-# static initialisers that run before ``TF_CPP_MIN_LOG_LEVEL`` or absl can filter them, and the
-# first device listing logs a cuInit error. They go to file descriptor 2, which Jupyter shows in
-# the setup cell; :func:`_quiet_tensorflow_start` drops them and passes any other line on.
+# TensorFlow 2.21's start-up lines, printed to file descriptor 2 by static initialisers before
+# TF_CPP_MIN_LOG_LEVEL or absl can filter them; _quiet_tensorflow_start drops them, nothing else.
 _START_UP_NOISE = re.compile(
     r"absl::InitializeLog|oneDNN custom operations|Could not find cuda drivers|failed call to cuInit"
     r"|cpu_feature_guard|rebuild TensorFlow with the appropriate compiler flags"
@@ -116,16 +104,12 @@ def _summary_lines(found_versions: dict, found_devices: list) -> list[str]:
 
 
 def environment_summary() -> str:
-    """Returns the versions, TensorFlow's devices and the mode, as the lines :func:`setup` prints.
+    """Returns the versions, TensorFlow's devices and the mode: the three lines :func:`setup` prints.
 
     Returns:
-        Three lines: ``dlcourse 0.1.0 | Python 3.11.7 | TensorFlow ...`` (a library that is not
-        installed reads ``not installed``), ``Devices: CPU:0 ...`` (saying so when there is no
-        GPU) and ``Mode: ...`` (``Mode: PROBLEM: ...`` when ``DLCOURSE_QUICK`` holds an unknown
-        value).
+        Three lines of text: versions, devices, mode.
 
     Example:
-
     >>> from dlcourse.environment import environment_summary
     >>> environment_summary().splitlines()[1].startswith("Devices: ")
     True
@@ -136,17 +120,15 @@ def environment_summary() -> str:
 def setup(seed=42, *, deterministic=False) -> dict:
     """Prepares a notebook: seeds everything and prints versions, devices, mode and seed.
 
-    TensorFlow's start-up log lines (the oneDNN notice, "Could not find cuda drivers", a cuInit
-    error on a machine without a GPU) are kept out of the notebook; any other line goes through.
+    TensorFlow's start-up log lines are kept out of the notebook; any other line goes through.
 
     Args:
         seed: the seed for Python, NumPy and TensorFlow (:func:`dlcourse.config.set_seed`).
         deterministic: also turn on TensorFlow's op determinism (slower on a GPU).
 
     Returns:
-        A dict with ``seed``, ``deterministic``, ``mode`` (``"quick"``/``"full"``), ``quick``,
-        ``versions`` (library name to version, ``None`` when not installed), ``devices`` (one dict
-        per device with ``name``, ``type`` and ``description``) and ``keras_home``.
+        A dict with ``seed``, ``deterministic``, ``mode``, ``quick``, ``versions`` (``None`` when
+        not installed), ``devices`` (``name``, ``type``, ``description``) and ``keras_home``.
 
     Raises:
         TypeError: if ``seed`` is not an int or ``deterministic`` not a bool.

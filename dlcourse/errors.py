@@ -8,9 +8,7 @@ __all__ = ["DataUnavailableError"]
 class DataUnavailableError(OSError):
     """A dataset or weights file is neither in the Keras cache nor downloadable, or is corrupt.
 
-    The message names the dataset, the file, where it was looked for, and the command that fills
-    the cache (``python -m dlcourse fetch NAME``). It is raised instead of urllib's errors or
-    Keras's generic ``Exception``, and no stand-in data is ever substituted.
+    The message names the file, where it was looked for, and ``python -m dlcourse fetch NAME``.
 
     Attributes:
         dataset: the dataset's registry name, such as ``"imdb_reviews"``.

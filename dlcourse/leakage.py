@@ -1,23 +1,4 @@
-"""Helpers for the evaluation pitfalls of notebook 04: unrepresentative splits, time and duplicates.
-
-* :func:`sort_by_class`: the samples ordered class by class, as data collected one class after
-  another often are (split that without shuffling, and some classes are never trained on).
-* :func:`sliding_windows`: a 1-D time series cut into (past window, future value) samples, with
-  the time of each target, so that a split can be checked to be chronological.
-* :func:`find_duplicates` and :func:`drop_duplicates`: samples that occur twice, within one
-  set or across two (training and test), by exact equality of their values (optionally rounded).
-* :func:`add_duplicates`: a copy of a dataset with some samples repeated, the redundancy that
-  scraped or merged data often have.
-
-Example:
-
->>> import numpy as np
->>> x = np.array([[1, 2], [3, 4], [1, 2]])
->>> find_duplicates(x).tolist()           # row 2 repeats row 0
-[2]
->>> find_duplicates(np.array([[3, 4], [5, 6]]), reference=x).tolist()   # row 0 is also in x
-[0]
-"""
+"""Helpers for the evaluation pitfalls of notebook 04: unrepresentative splits, time order and duplicates."""
 
 from __future__ import annotations
 
@@ -31,13 +12,11 @@ __all__ = ["add_duplicates", "drop_duplicates", "find_duplicates", "sliding_wind
 
 
 def sort_by_class(x, y):
-    """Returns ``x`` and ``y`` ordered by class, the order of a dataset collected class by class.
-
-    The sort is stable: within a class the samples keep their order.
+    """Returns ``x`` and ``y`` stably ordered by class, as data collected class by class often are.
 
     Args:
         x: the inputs, a NumPy array with samples on the first axis.
-        y: class labels of shape ``(n,)`` (or ``(n, 1)``), or one-hot rows of shape ``(n, C)``.
+        y: class labels of shape ``(n,)`` or ``(n, 1)``, or one-hot rows of shape ``(n, C)``.
 
     Returns:
         ``(x_sorted, y_sorted)``, NumPy arrays (``y`` keeps its shape and encoding).
@@ -47,7 +26,6 @@ def sort_by_class(x, y):
         ValueError: if ``x`` and ``y`` differ in length, or ``y`` holds no class labels.
 
     Example:
-
     >>> x_sorted, y_sorted = sort_by_class(np.arange(5), np.array([2, 0, 1, 0, 2]))
     >>> x_sorted.tolist(), y_sorted.tolist()
     ([1, 3, 2, 0, 4], [0, 0, 1, 2, 2])
@@ -62,9 +40,7 @@ def sliding_windows(series, window, *, horizon=1):
     """Cuts a 1-D time series into samples: ``window`` past values -> the value ``horizon`` steps later.
 
     Sample ``i`` has the inputs ``series[i : i + window]`` and the target
-    ``series[i + window + horizon - 1]``, so ``horizon=1`` predicts the next value. The samples
-    come in time order; neighbouring samples share ``window - 1`` input values, which is why
-    shuffling them before a split leaks the future into training.
+    ``series[i + window + horizon - 1]``; the samples come in time order.
 
     Args:
         series: a 1-D sequence of numbers, in time order.
@@ -73,14 +49,13 @@ def sliding_windows(series, window, *, horizon=1):
 
     Returns:
         ``(x, y, target_times)``: ``x`` of shape ``(n, window)``, ``y`` of shape ``(n,)`` and the
-        integer time index of each target, ``n = len(series) - window - horizon + 1``.
+        time index of each target.
 
     Raises:
         TypeError: if ``series`` is not numeric, or ``window``/``horizon`` not ints.
         ValueError: if ``series`` is not 1-D, or too short for one sample.
 
     Example:
-
     >>> x, y, t = sliding_windows(np.arange(6.0), 3, horizon=2)
     >>> x.tolist(), y.tolist(), t.tolist()
     ([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0]], [4.0, 5.0], [4, 5])
@@ -105,7 +80,7 @@ def sliding_windows(series, window, *, horizon=1):
 
 
 def _row_hashes(name: str, x, decimals) -> tuple[np.ndarray, tuple | None]:
-    """Returns one 64-bit hash per sample of ``x`` (pandas' row hash) and the feature shape (``None`` for text)."""
+    """One 64-bit hash per sample of ``x`` (pandas' row hash) and the feature shape (``None`` for text)."""
     if isinstance(x, (str, bytes)) or not (isinstance(x, (list, tuple, np.ndarray)) or hasattr(x, "__array__")):
         raise TypeError(f"{name} must be a NumPy array of samples or a list of texts; received {name}={describe(x)}")
     array = np.asarray(x)
@@ -127,21 +102,12 @@ def _row_hashes(name: str, x, decimals) -> tuple[np.ndarray, tuple | None]:
     return pd.util.hash_pandas_object(pd.DataFrame(values), index=False).to_numpy(), array.shape[1:]
 
 
-def _check_decimals(decimals):
-    return None if decimals is None else check_int("decimals", decimals)
-
-
 def find_duplicates(x, reference=None, *, decimals=None):
     """Returns the indices of the samples of ``x`` that occur earlier in ``x``, or in ``reference``.
 
-    Two samples are duplicates when all their values are equal (after rounding to ``decimals``
-    when given, which also catches near-duplicates that differ by float noise). Texts (a 1-D
-    array or list of ``str``) are compared as strings.
-
-    * ``reference=None``: the repeats within ``x``; the first occurrence is not counted, so
-      ``np.delete(x, find_duplicates(x), axis=0)`` keeps one copy of each sample.
-    * ``reference`` given (the training set): the samples of ``x`` (the test set) that also
-      occur in ``reference``. An empty result means the two sets are disjoint.
+    Samples are duplicates when all their values are equal, after rounding to ``decimals`` when
+    given; texts are compared as strings. Without ``reference`` the first occurrence is not
+    counted; with it, an empty result means the two sets are disjoint.
 
     Args:
         x: the samples, a NumPy array with samples on the first axis, or a list of texts.
@@ -156,11 +122,10 @@ def find_duplicates(x, reference=None, *, decimals=None):
         ValueError: if an array is empty, or ``x`` and ``reference`` differ in feature shape or kind.
 
     Example:
-
     >>> find_duplicates(np.array([[0.1, 1.0], [0.1000001, 1.0]]), decimals=3).tolist()
     [1]
     """
-    decimals = _check_decimals(decimals)
+    decimals = None if decimals is None else check_int("decimals", decimals)
     keys, shape = _row_hashes("x", x, decimals)
     if reference is None:
         return np.flatnonzero(pd.Series(keys).duplicated().to_numpy()).astype(np.int64)
@@ -173,9 +138,7 @@ def find_duplicates(x, reference=None, *, decimals=None):
 
 
 def drop_duplicates(x, y, *, decimals=None):
-    """Removes repeated samples of ``x``, keeping the first occurrence of each (and its target).
-
-    Deduplicate *before* splitting: then no sample can be in both the training and the test set.
+    """Removes repeated samples of ``x`` (and their targets), keeping the first occurrence of each.
 
     Args:
         x: the samples, a NumPy array with samples on the first axis, or a 1-D array of texts.
@@ -190,7 +153,6 @@ def drop_duplicates(x, y, *, decimals=None):
         ValueError: as :func:`find_duplicates`, or if ``x`` and ``y`` differ in length.
 
     Example:
-
     >>> x_u, y_u = drop_duplicates(np.array([[1], [2], [1]]), np.array([0, 1, 0]))
     >>> x_u.ravel().tolist(), y_u.tolist()
     ([1, 2], [0, 1])
@@ -204,26 +166,23 @@ def drop_duplicates(x, y, *, decimals=None):
 def add_duplicates(x, y, *, fraction=0.5, max_copies=2, seed=0):
     """Returns a shuffled copy of ``(x, y)`` in which some samples occur several times.
 
-    A ``fraction`` of the samples, chosen at random, get between 1 and ``max_copies`` extra
-    copies each; every sample occurs at least once, and the result is shuffled, as redundant
-    data (merged sources, scraped pages, repeated measurements) usually are.
+    A random ``fraction`` of the samples get 1 to ``max_copies`` extra copies each.
 
     Args:
         x: the samples, a NumPy array with samples on the first axis.
         y: the targets, with as many samples as ``x``.
-        fraction: the share of samples that get extra copies, a float in ``[0, 1]``.
+        fraction: the share of samples that get extra copies, in ``[0, 1]``.
         max_copies: the most extra copies of one sample, >= 1.
         seed: the random seed, a non-negative int.
 
     Returns:
-        ``(x_redundant, y_redundant)``, with ``len(x)`` plus the number of extra copies samples.
+        ``(x_redundant, y_redundant)``.
 
     Raises:
         TypeError: if an argument has the wrong type.
         ValueError: if ``x`` and ``y`` differ in length, or an option is out of range.
 
     Example:
-
     >>> x_dup, y_dup = add_duplicates(np.arange(10)[:, None], np.arange(10), fraction=1.0, max_copies=1)
     >>> len(x_dup), len(find_duplicates(x_dup))
     (20, 10)

@@ -1,11 +1,7 @@
-"""NumPy reference implementations of the convolution arithmetic of notebook 07.
+"""NumPy reference implementations of what ``Conv2D``, ``MaxPooling2D`` and ``AveragePooling2D`` compute.
 
-These functions compute, in plain NumPy, what ``keras.layers.Conv2D``, ``MaxPooling2D`` and
-``AveragePooling2D`` compute for one image, so that a student can read the arithmetic and check
-it against Keras. They favour clarity over speed: use the Keras layers for real work.
-
-Shapes follow Keras's ``channels_last`` layout: an image is ``(height, width)`` or
-``(height, width, channels)``; a kernel is ``(kh, kw)`` or ``(kh, kw, in_channels, filters)``.
+For one image in Keras's ``channels_last`` layout: an image is ``(H, W)`` or ``(H, W, C)``, a
+kernel ``(kh, kw)`` or ``(kh, kw, in_channels, filters)``. Clear rather than fast.
 """
 
 from __future__ import annotations
@@ -15,24 +11,12 @@ import numbers
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from dlcourse.validation import check_bool, check_int
+from dlcourse.validation import check_bool, check_int, check_pair
 
 __all__ = ["conv2d", "convolve2d", "max_pool2d", "average_pool2d", "conv_output_size", "same_padding",
            "conv_params", "dense_params"]
 
 _PADDING_HELP = "'valid', 'same' or an int >= 0 of explicit zero padding"
-
-
-def _pair(name: str, value) -> tuple[int, int]:
-    """Checks an int or a pair of ints >= 1 (``kernel_size``, ``strides``, ``pool_size``)."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        value = (value, value)
-    pair = isinstance(value, (tuple, list)) and len(value) == 2
-    if not pair or any(isinstance(v, bool) or not isinstance(v, numbers.Integral) for v in value):
-        raise TypeError(f"{name} must be an int or a pair of ints such as (2, 2); received {name}={value!r}")
-    if min(value) < 1:
-        raise ValueError(f"{name} must be >= 1; received {name}={value!r}")
-    return int(value[0]), int(value[1])
 
 
 def _check_padding(padding, *, allow_int: bool = True):
@@ -97,35 +81,24 @@ def _windows(x, size, strides, padding, *, fill: float, what: str):
 def conv2d(inputs, kernel, bias=None, *, strides=1, padding="valid") -> np.ndarray:
     """Cross-correlates one image with a kernel, as ``keras.layers.Conv2D`` computes it.
 
-    Each output value is the sum of the element-wise product of the kernel with the input patch
-    under it, plus the bias. The kernel is *not* flipped: deep-learning frameworks call this
-    cross-correlation a "convolution" (see :func:`convolve2d` for the flipped version). The
-    computation is the loop below, vectorized with ``sliding_window_view`` and ``einsum``::
-
-        for i in range(out_h):
-            for j in range(out_w):
-                patch = x[i * sh : i * sh + kh, j * sw : j * sw + kw, :]   # (kh, kw, C_in)
-                out[i, j, :] = np.tensordot(patch, kernel, axes=3) + bias  # (C_out,)
+    Each output value is the sum of the kernel times the input patch under it, plus the bias;
+    the kernel is *not* flipped (see :func:`convolve2d`).
 
     Args:
         inputs: the image, shape ``(H, W)`` or ``(H, W, C_in)``.
-        kernel: shape ``(kh, kw)`` (one input and one output channel) or
-            ``(kh, kw, C_in, C_out)``, the layout of a Keras ``Conv2D`` kernel.
+        kernel: shape ``(kh, kw)`` or ``(kh, kw, C_in, C_out)``, the layout of a Keras kernel.
         bias: ``None``, a number, or an array of shape ``(C_out,)``.
         strides: the step between windows, an int or a pair ``(rows, cols)``.
-        padding: ``"valid"`` (no padding), ``"same"`` (zeros added exactly as TensorFlow adds
-            them: ``max((ceil(n / s) - 1) * s + f - n, 0)`` in all, the odd one at the
-            bottom/right, so the output has ``ceil(n / s)`` positions), or an int ``p`` of zero
-            padding on every side.
+        padding: ``"valid"``, ``"same"`` (as TensorFlow pads, see :func:`same_padding`) or an int
+            ``p`` of zeros on every side.
 
     Returns:
         ``(H', W')`` when ``kernel`` is 2-D, else ``(H', W', C_out)``, as float64.
 
     Raises:
         TypeError: an argument has the wrong type.
-        ValueError: a wrong number of axes, ``inputs`` and ``kernel`` channels that differ, a
-            bias of the wrong length, ``strides < 1``, an unknown ``padding``, or a kernel larger
-            than the padded input.
+        ValueError: wrong axes, channels or bias length, ``strides < 1``, an unknown ``padding``,
+            or a kernel larger than the padded input.
 
     Example:
         >>> x = np.array([[1, 2, 0], [0, 1, 3], [2, 0, 1]])
@@ -138,7 +111,7 @@ def conv2d(inputs, kernel, bias=None, *, strides=1, padding="valid") -> np.ndarr
     kernel_2d = k.ndim == 2
     if kernel_2d:
         k = k[:, :, np.newaxis, np.newaxis]
-    strides = _pair("strides", strides)
+    strides = check_pair("strides", strides)
     padding = _check_padding(padding)
     if k.shape[2] != x.shape[2]:
         raise ValueError(
@@ -156,11 +129,7 @@ def conv2d(inputs, kernel, bias=None, *, strides=1, padding="valid") -> np.ndarr
 
 
 def convolve2d(inputs, kernel, *, strides=1, padding="valid") -> np.ndarray:
-    """True 2-D convolution: :func:`conv2d` with the kernel flipped on both spatial axes.
-
-    Signal processing (``scipy.signal.convolve2d``) flips the kernel; deep-learning frameworks
-    do not. Since a network *learns* its kernels, the flip makes no difference to what it can
-    represent, which is why frameworks skip it.
+    """True 2-D convolution (as ``scipy.signal.convolve2d``): :func:`conv2d` with the kernel flipped.
 
     Args:
         inputs: the image, shape ``(H, W)`` or ``(H, W, C_in)``.
@@ -172,7 +141,8 @@ def convolve2d(inputs, kernel, *, strides=1, padding="valid") -> np.ndarray:
         The same shape as :func:`conv2d` returns.
 
     Raises:
-        TypeError, ValueError: as :func:`conv2d` does.
+        TypeError: as :func:`conv2d` does.
+        ValueError: as :func:`conv2d` does.
 
     Example:
         >>> convolve2d(np.eye(3), np.array([[1, 2], [3, 4]]))
@@ -185,8 +155,8 @@ def convolve2d(inputs, kernel, *, strides=1, padding="valid") -> np.ndarray:
 
 def _pool(inputs, pool_size, strides, padding, *, average: bool) -> np.ndarray:
     x = _as_image(inputs)
-    pool_size = _pair("pool_size", pool_size)
-    strides = pool_size if strides is None else _pair("strides", strides)
+    pool_size = check_pair("pool_size", pool_size)
+    strides = pool_size if strides is None else check_pair("strides", strides)
     padding = _check_padding(padding, allow_int=False)
     if average:
         # Keras averages over the real entries only: divide each window's sum by its count.
@@ -205,16 +175,15 @@ def max_pool2d(inputs, *, pool_size=2, strides=None, padding="valid") -> np.ndar
     Args:
         inputs: the image, shape ``(H, W)`` or ``(H, W, C)``; each channel is pooled apart.
         pool_size: the window, an int or a pair ``(rows, cols)``.
-        strides: the step between windows; ``None`` (the default) means ``pool_size``, as in Keras.
-        padding: ``"valid"`` or ``"same"`` (TensorFlow's padding; padded entries are ignored).
+        strides: the step between windows; ``None`` means ``pool_size``, as in Keras.
+        padding: ``"valid"`` or ``"same"`` (padded entries are ignored).
 
     Returns:
         ``(H', W')`` or ``(H', W', C)``, as float64.
 
     Raises:
         TypeError: an argument has the wrong type.
-        ValueError: a wrong number of axes, a size < 1, an unknown ``padding``, or a window
-            larger than the input with ``padding="valid"``.
+        ValueError: wrong axes, a size < 1, an unknown ``padding``, or a window larger than the input.
 
     Example:
         >>> max_pool2d(np.arange(16).reshape(4, 4))
@@ -227,20 +196,20 @@ def max_pool2d(inputs, *, pool_size=2, strides=None, padding="valid") -> np.ndar
 def average_pool2d(inputs, *, pool_size=2, strides=None, padding="valid") -> np.ndarray:
     """Average pooling of one image, as ``keras.layers.AveragePooling2D`` computes it.
 
-    With ``padding="same"``, a window that overlaps the padding is averaged over its real
-    entries only (Keras does the same): it is not diluted by the padded zeros.
+    With ``padding="same"`` a window is averaged over its real entries only, as in Keras.
 
     Args:
         inputs: the image, shape ``(H, W)`` or ``(H, W, C)``; each channel is pooled apart.
         pool_size: the window, an int or a pair ``(rows, cols)``.
-        strides: the step between windows; ``None`` (the default) means ``pool_size``, as in Keras.
+        strides: the step between windows; ``None`` means ``pool_size``, as in Keras.
         padding: ``"valid"`` or ``"same"``.
 
     Returns:
         ``(H', W')`` or ``(H', W', C)``, as float64.
 
     Raises:
-        TypeError, ValueError: as :func:`max_pool2d` does.
+        TypeError: as :func:`max_pool2d` does.
+        ValueError: as :func:`max_pool2d` does.
 
     Example:
         >>> average_pool2d(np.array([[1, 2, 3]]), pool_size=(1, 2), padding="same")
@@ -252,8 +221,7 @@ def average_pool2d(inputs, *, pool_size=2, strides=None, padding="valid") -> np.
 def same_padding(n: int, kernel_size: int, *, strides: int = 1) -> tuple[int, int]:
     """The zero padding TensorFlow adds to one axis for ``padding="same"``.
 
-    In all ``max((ceil(n / s) - 1) * s + f - n, 0)`` zeros, split as evenly as possible, the
-    odd one going after (bottom/right).
+    ``max((ceil(n / s) - 1) * s + f - n, 0)`` zeros in all, the odd one after (bottom/right).
 
     Args:
         n: the input size along the axis.
@@ -261,15 +229,11 @@ def same_padding(n: int, kernel_size: int, *, strides: int = 1) -> tuple[int, in
         strides: the step ``s``.
 
     Returns:
-        ``(before, after)``: zeros added at the top/left and at the bottom/right.
+        ``(before, after)``.
 
     Raises:
         TypeError: an argument is not an int.
         ValueError: an argument is < 1.
-
-    Example:
-        >>> same_padding(13, 6, strides=5)
-        (1, 2)
     """
     n = check_int("n", n, minimum=1)
     kernel_size = check_int("kernel_size", kernel_size, minimum=1)
@@ -280,8 +244,7 @@ def same_padding(n: int, kernel_size: int, *, strides: int = 1) -> tuple[int, in
 def conv_output_size(n: int, kernel_size: int, *, strides: int = 1, padding="valid") -> int:
     """The output size of a convolution or pooling along one axis.
 
-    ``floor((n + 2p - f) / s) + 1`` for ``"valid"`` (``p = 0``) or an int padding ``p``;
-    ``ceil(n / s)`` for ``"same"``.
+    ``floor((n + 2p - f) / s) + 1`` (``p = 0`` for ``"valid"``); ``ceil(n / s)`` for ``"same"``.
 
     Args:
         n: the input size along the axis.
@@ -321,7 +284,7 @@ def conv_params(kernel_size, in_channels: int, filters: int, *, use_bias: bool =
     Args:
         kernel_size: an int or a pair ``(f_h, f_w)``.
         in_channels: the number of input channels ``c_in``.
-        filters: the number of filters (output channels) ``c_out``.
+        filters: the number of filters ``c_out``.
         use_bias: whether each filter has a bias (the ``+ 1``).
 
     Returns:
@@ -330,12 +293,8 @@ def conv_params(kernel_size, in_channels: int, filters: int, *, use_bias: bool =
     Raises:
         TypeError: an argument has the wrong type.
         ValueError: an argument is < 1.
-
-    Example:
-        >>> conv_params(3, 1, 32)
-        320
     """
-    f_h, f_w = _pair("kernel_size", kernel_size)
+    f_h, f_w = check_pair("kernel_size", kernel_size)
     in_channels = check_int("in_channels", in_channels, minimum=1)
     filters = check_int("filters", filters, minimum=1)
     use_bias = check_bool("use_bias", use_bias)
@@ -356,10 +315,6 @@ def dense_params(in_features: int, units: int, *, use_bias: bool = True) -> int:
     Raises:
         TypeError: an argument has the wrong type.
         ValueError: an argument is < 1.
-
-    Example:
-        >>> dense_params(22 * 22 * 64, 512)
-        15860224
     """
     in_features = check_int("in_features", in_features, minimum=1)
     units = check_int("units", units, minimum=1)

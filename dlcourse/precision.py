@@ -1,28 +1,14 @@
-"""The mixed-precision policy that suits this machine: bfloat16 or float16 where the hardware has it.
+"""The mixed-precision policy that suits this machine, and clearing the Keras session without losing it.
 
-Keras computes in 16-bit floats and keeps the weights in float32 under its ``mixed_bfloat16`` and
-``mixed_float16`` policies. That pays only where the hardware multiplies 16-bit numbers natively:
-on a CPU without bfloat16 instructions it is slower than float32, so the choice depends on the
-hardware (``BENCHMARKS.md``, section 2, has the measured figures).
-For GPUs the choice follows Keras's mixed-precision guide (not measured here: no GPU was
-available). :func:`recommended_policy` reads what the machine has and names the policy to use;
-set it before building the model:
-
-    keras.mixed_precision.set_global_policy(dlcourse.recommended_policy())
-
-``benchmarks/epoch_cost.py`` measures ``mixed_bfloat16`` against float32 per epoch, and
-``benchmarks/time_to_accuracy.py --policy`` the time to accuracy under this function's choice; the
-figures are in ``BENCHMARKS.md``.
+Set the policy before building the model:
+``keras.mixed_precision.set_global_policy(dlcourse.recommended_policy())``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["POLICIES", "clear_session", "recommended_policy"]
-
-POLICIES = ("float32", "mixed_bfloat16", "mixed_float16")
-"""The policies :func:`recommended_policy` can return."""
+__all__ = ["clear_session", "in_strategy_scope", "recommended_policy"]
 
 _CPU_BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
 
@@ -54,26 +40,15 @@ def _gpu_compute_capabilities() -> list:
 def recommended_policy() -> str:
     """Returns the Keras dtype policy that trains fastest on this machine, by its hardware.
 
-    * With GPUs, the oldest one decides: compute capability 8.0 or newer (Ampere, Hopper and
-      later have bfloat16 tensor cores): ``"mixed_bfloat16"``; 7.x (Volta, Turing: float16
-      tensor cores): ``"mixed_float16"`` (Keras then scales the loss itself); older:
-      ``"float32"``.
-    * Without a GPU, a CPU with bfloat16 instructions (the ``avx512_bf16`` or ``amx_bf16``
-      flags in Linux's ``/proc/cpuinfo``): ``"mixed_bfloat16"``; any other CPU, or a system
-      without ``/proc/cpuinfo``: ``"float32"``.
-
-    The model must be built after the policy is set: ``keras.mixed_precision.set_global_policy(
-    recommended_policy())``, then build. ``keras.backend.clear_session()`` resets the policy to
-    float32, so set it after clearing the session (the package's K-fold and tuning loops keep
-    it). Results differ slightly from float32 (16-bit activations); set the policy back to
-    ``"float32"`` for the notebooks' reference figures.
+    With GPUs the oldest decides: compute capability >= 8.0 (bfloat16 tensor cores):
+    ``"mixed_bfloat16"``; 7.x: ``"mixed_float16"``; older: ``"float32"``. Without a GPU, a CPU
+    with the ``avx512_bf16`` or ``amx_bf16`` flags: ``"mixed_bfloat16"``; else ``"float32"``.
 
     Returns:
-        One of :data:`POLICIES`.
+        ``"float32"``, ``"mixed_bfloat16"`` or ``"mixed_float16"``.
 
     Example:
-
-    >>> recommended_policy() in POLICIES
+    >>> recommended_policy() in ("float32", "mixed_bfloat16", "mixed_float16")
     True
     """
     capabilities = _gpu_compute_capabilities()
@@ -89,21 +64,12 @@ def recommended_policy() -> str:
     return "float32"
 
 
-# Clearing the session (used by the K-fold and tuning loops before every model).
-# ``keras.backend.clear_session()`` resets TensorFlow's default graph, and with it the stack of
-# distribution strategies that ``with strategy.scope():`` pushed on that graph. Called inside
-# the scope, it silently puts the models built afterwards on the default (single-device)
-# strategy, and the scope's exit then fails with ``IndexError: pop from empty list``. The
-# package's training loops (K-fold, the cross-validated tuner) call :func:`clear_session`
-# instead, which leaves the session alone inside a strategy scope.
-#
-# ``keras.backend.clear_session()`` also resets Keras's global dtype policy to float32 (Keras
-# 3.15), so a loop that clears the session before each model would silently drop a
-# mixed-precision policy set by the user; :func:`clear_session` sets the policy back.
-
-
 def in_strategy_scope() -> bool:
-    """Returns whether a (non-default) ``tf.distribute`` strategy scope is active here."""
+    """Returns whether a (non-default) ``tf.distribute`` strategy scope is active here.
+
+    Returns:
+        ``True`` inside ``with strategy.scope():``, else ``False``.
+    """
     import keras
 
     if keras.backend.backend() != "tensorflow":
@@ -116,11 +82,12 @@ def in_strategy_scope() -> bool:
 def clear_session() -> bool:
     """Calls ``keras.backend.clear_session()`` unless a ``tf.distribute`` strategy scope is active.
 
-    The global dtype policy (``keras.mixed_precision.global_policy()``) is the same afterwards.
+    Inside a strategy scope, clearing the session would drop the scope (its exit then fails with
+    ``IndexError: pop from empty list``); and ``clear_session`` resets the global dtype policy to
+    float32 (Keras 3.15), which this function sets back. The K-fold and tuning loops call it.
 
     Returns:
-        ``True`` if the session was cleared, ``False`` if it was kept because clearing it would
-        drop the active strategy scope.
+        ``True`` if the session was cleared, ``False`` if it was kept.
     """
     import keras
 

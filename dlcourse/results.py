@@ -1,13 +1,9 @@
 """Headline metrics of the notebooks and the ``RESULTS.md`` table made from them.
 
-Each notebook records its headline numbers with one call::
-
-    dlcourse.record_result("01_imdb", "test accuracy", test_acc, reference="about 88%")
-
-The call writes ``build/results/<mode>/<notebook>.json`` (mode is ``quick`` or ``full``), so a
-quick run never overwrites the numbers of a full run. ``python -m dlcourse run --full`` adds each
-notebook's wall time and the machine, and ``python -m dlcourse results`` turns the full-mode
-records into ``RESULTS.md``.
+A notebook records a number with ``dlcourse.record_result("01_imdb", "test accuracy", acc,
+reference="about 88%")``, which writes ``build/results/<mode>/<notebook>.json`` (``quick`` or
+``full``, so a quick run never overwrites a full run's numbers). ``python -m dlcourse run`` adds
+each notebook's wall time and machine; ``python -m dlcourse results`` writes ``RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -19,6 +15,8 @@ import numbers
 import os
 import platform
 import re
+import shutil
+import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -34,15 +32,15 @@ def _read_records(path: Path, notebook: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"notebook": notebook, "metrics": {}}
 
 
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
 def results_dir(mode: str | None = None) -> Path:
     """Returns the folder ``build/results/<mode>`` that holds the records, creating it.
 
     Args:
-        mode: ``"quick"`` or ``"full"``; the current mode (:func:`dlcourse.config.mode_name`) by
-            default.
-
-    Returns:
-        The folder's path.
+        mode: ``"quick"`` or ``"full"``; the current mode (:func:`dlcourse.config.mode_name`) by default.
 
     Raises:
         ValueError: if ``mode`` is neither ``"quick"`` nor ``"full"``.
@@ -57,34 +55,33 @@ def results_dir(mode: str | None = None) -> Path:
 
 
 def _machine_description() -> str:
-    """A one-line description of this machine: CPU count, OS, and any GPU TensorFlow sees."""
-    import tensorflow as tf
+    """This machine in one line: CPU count, OS, and the GPUs.
 
-    gpus = [tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
-            for gpu in tf.config.list_physical_devices("GPU")]
-    return f"{os.cpu_count() or 0}-core {platform.machine()} {platform.system()}, " + (f"GPU: {', '.join(gpus)}" if gpus else "no GPU")
+    The GPUs come from ``nvidia-smi`` rather than TensorFlow: the runner's process would
+    otherwise import TensorFlow (and print its start-up lines) only to name them.
+    """
+    gpus = []
+    if shutil.which("nvidia-smi"):
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            listing = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+                                     capture_output=True, text=True, timeout=30, check=True).stdout
+            gpus = [line.strip() for line in listing.splitlines() if line.strip()]
+    machine = f"{os.cpu_count() or 0}-core {platform.machine()} {platform.system()}, "
+    return machine + (f"GPU: {', '.join(gpus)}" if gpus else "no GPU")
 
 
-def record_result(
-    notebook: str,
-    metric: str,
-    value,
-    *,
-    reference: str | None = None,
-    unit: str = "",
-    note: str | None = None,
-) -> dict:
+def record_result(notebook: str, metric: str, value, *, reference: str | None = None, unit: str = "",
+                  note: str | None = None) -> dict:
     """Records one headline metric of a notebook.
 
     Args:
         notebook: the notebook's name without extension, such as ``"01_imdb"``.
-        metric: what was measured, such as ``"test accuracy"`` or ``"test MAE"``.
+        metric: what was measured, such as ``"test accuracy"``.
         value: the measured number.
-        reference: the textbook reference figure from the syllabus, as text (``"about 88%"``),
-            or ``None`` when there is none.
-        unit: ``"%"`` to show a fraction as a percentage (``0.8812`` → ``88.1%``), ``"$"`` for
-            thousands of dollars, or any unit text appended to the number.
-        note: a short remark shown in the table (how the number differs from the reference).
+        reference: the textbook's figure as text (``"about 88%"``), or ``None``.
+        unit: ``"%"`` shows a fraction as a percentage, ``"$"`` thousands of dollars as dollars;
+            any other text is appended to the number.
+        note: a short remark shown in the table.
 
     Returns:
         The record as written.
@@ -102,80 +99,64 @@ def record_result(
     4.0
     """
     if not isinstance(notebook, str) or not _NAME.match(notebook):
-        raise ValueError(f"notebook must look like '01_imdb' (two digits, underscore, lowercase topic); received notebook={notebook!r}")
+        raise ValueError(f"notebook must look like '01_imdb' (two digits, underscore, lowercase topic); "
+                         f"received notebook={notebook!r}")
     if not isinstance(metric, str) or not metric.strip():
         raise ValueError(f"metric must be a non-empty string; received metric={metric!r}")
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         try:
             value = float(value)  # NumPy and TensorFlow scalars
         except (TypeError, ValueError):
-            raise TypeError(f"value must be a real number; received value={value!r} of type {type(value).__name__}") from None
+            raise TypeError(f"value must be a real number; received value={value!r} of type "
+                            f"{type(value).__name__}") from None
     value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"value must be finite; received value={value}")
     path = results_dir() / f"{notebook}.json"
     records = _read_records(path, notebook)
-    record = {
-        "value": value,
-        "reference": reference,
-        "unit": unit,
-        "note": note,
-        "mode": config.mode_name(),
-        "recorded": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
+    record = {"value": value, "reference": reference, "unit": unit, "note": note, "mode": config.mode_name(),
+              "recorded": _now()}
     records["metrics"][metric] = record
     config.write_atomically(path, json.dumps(records, indent=2))
     return record
 
 
-def _load_average() -> float | None:
-    """The machine's 1-minute load average (how busy it was when the run ended), if known."""
-    with contextlib.suppress(AttributeError, OSError):  # not on Windows
-        return round(os.getloadavg()[0], 2)
-    return None
+def record_timing(notebook: str, seconds: float, *, mode: str, ok: bool, peak_memory_mb: float | None = None,
+                  cpu_seconds: float | None = None) -> None:
+    """Stores a notebook's wall time, CPU time, peak memory and machine with its records.
 
-
-def record_timing(
-    notebook: str,
-    seconds: float,
-    *,
-    mode: str,
-    ok: bool,
-    peak_memory_mb: float | None = None,
-    cpu_seconds: float | None = None,
-) -> None:
-    """Stores a notebook's wall time with its records (written by the headless runner).
-
-    The timing goes into the notebook's own ``<notebook>.json``, so that notebooks run at the same
-    time in separate processes never write the same file.
+    The timing goes into the notebook's own ``<notebook>.json``, so notebooks run in parallel
+    processes never write the same file.
 
     Args:
-        notebook: the notebook's name without extension.
-        seconds: the wall time of the run.
+        notebook: the notebook's name, e.g. ``"01_imdb"``.
+        seconds: the wall time of its run.
         mode: ``"quick"`` or ``"full"``.
-        ok: whether every cell ran.
-        peak_memory_mb: the kernel's peak resident memory, if measured.
-        cpu_seconds: the kernel's CPU time, if measured.
+        ok: whether the run succeeded.
+        peak_memory_mb: the peak resident memory of the run, if measured.
+        cpu_seconds: the CPU time of the run, if measured.
 
     Raises:
         ValueError: if ``mode`` is neither ``"quick"`` nor ``"full"``.
     """
     path = results_dir(mode) / f"{notebook}.json"
     records = _read_records(path, notebook)
+    load = None
+    with contextlib.suppress(AttributeError, OSError):  # no load average on Windows
+        load = round(os.getloadavg()[0], 2)
     records["timing"] = {
         "seconds": round(float(seconds), 1),
         "ok": bool(ok),
         "peak_memory_mb": None if peak_memory_mb is None else round(float(peak_memory_mb)),
         "cpu_seconds": None if cpu_seconds is None else round(float(cpu_seconds), 1),
-        "load_average": _load_average(),
+        "load_average": load,
         "machine": _machine_description(),
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "finished": _now(),
     }
     config.write_atomically(path, json.dumps(records, indent=2))
 
 
 def _format_value(value: float, unit: str) -> str:
-    # 0.8812 with unit "%" -> "88.1%"; 2.61 with unit "$" (thousands of dollars) -> "$2,610".
     if unit == "%":
         return f"{100 * value:.1f}%"
     if unit == "$":
@@ -192,20 +173,15 @@ def _format_value(value: float, unit: str) -> str:
 def load_results(mode: str = "full") -> tuple[dict, dict]:
     """Reads the records of one mode from ``build/results/<mode>``.
 
-    Args:
-        mode: ``"full"`` or ``"quick"``.
-
     Returns:
-        ``(records, timings)``: notebook name to ``{metric: record}`` (as written by
-        :func:`record_result`), and notebook name to its timing (as written by
-        :func:`record_timing`).
+        ``(records, timings)``: notebook name to ``{metric: record}``, and notebook name to its
+        timing, as :func:`record_result` and :func:`record_timing` wrote them.
 
     Raises:
         ValueError: if ``mode`` is neither ``"quick"`` nor ``"full"``.
     """
-    folder = results_dir(mode)
     records, timings = {}, {}
-    for path in sorted(folder.glob("[0-9][0-9]_*.json")):
+    for path in sorted(results_dir(mode).glob("[0-9][0-9]_*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("metrics"):
             records[data["notebook"]] = data["metrics"]
@@ -241,28 +217,19 @@ def _results_markdown(mode: str, notebooks) -> str:
                 lines.append(f"| {notebook} | {metric} | | | {wall} | {machine} | |")
                 continue
             ours = _format_value(rec["value"], rec.get("unit", ""))
-            lines.append(
-                f"| {notebook} | {metric} | {ours} | {rec.get('reference') or '-'} | {wall} | {machine} "
-                f"| {rec.get('note') or ''} |"
-            )
+            lines.append(f"| {notebook} | {metric} | {ours} | {rec.get('reference') or '-'} | {wall} | {machine} "
+                         f"| {rec.get('note') or ''} |")
             wall, machine = "", ""  # once per notebook
     return "\n".join(lines) + "\n"
 
 
 def write_results_markdown(path: str | os.PathLike, *, mode: str = "full", notebooks=()) -> Path:
-    """Writes the recorded results of one mode as the ``RESULTS.md`` Markdown table.
-
-    One row per metric with the value, the textbook reference, the notebook's wall time and
-    machine and the note.
+    """Writes the records of one mode as the ``RESULTS.md`` table (atomically); returns the path.
 
     Args:
-        path: the file to write (replaced atomically).
+        path: the file to write.
         mode: ``"full"`` or ``"quick"``.
-        notebooks: names of every notebook of the course; those with no record are listed as
-            not run in this mode, so that the table never hides a missing run.
-
-    Returns:
-        The path written.
+        notebooks: every notebook of the course; those with no record are listed as not run.
 
     Raises:
         ValueError: if ``mode`` is neither ``"quick"`` nor ``"full"``.

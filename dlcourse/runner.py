@@ -1,9 +1,9 @@
 """Runs the course's notebooks headless: ``python -m dlcourse run [NN ...] [--full]``.
 
-Each notebook is executed top to bottom in a fresh kernel (nbclient), in quick or full mode.
-The executed copy and an HTML page that a student can open go to ``build/run/<mode>/``; the
-repository's notebooks are never written to. The wall time, peak memory and machine of each run
-are stored with the notebook's headline metrics (:mod:`dlcourse.results`).
+Each notebook runs top to bottom in a fresh kernel (nbclient), in quick or full mode. The executed
+copy and an HTML page go to ``build/run/<mode>/``; the repository's notebooks are never written
+to. Each run's wall time, CPU time, peak memory and machine are stored with the notebook's
+headline metrics (:mod:`dlcourse.results`).
 """
 
 from __future__ import annotations
@@ -17,23 +17,13 @@ from pathlib import Path
 from dlcourse import config, results
 from dlcourse.validation import check_int
 
-__all__ = ["RunReport", "find_notebooks", "run_notebooks"]
+__all__ = ["find_notebooks", "run_notebooks"]
 
 
 @dataclass(frozen=True)
-class RunReport:
-    """The outcome of running one notebook.
-
-    Attributes:
-        notebook: the notebook's name without extension.
-        ok: whether every cell ran without an error.
-        seconds: wall time of the whole run, kernel start included.
-        peak_memory_mb: the kernel's peak resident memory (with its child processes), if measured.
-        executed_path: the executed copy of the notebook.
-        error: the error's first line when ``ok`` is false.
-        cpu_seconds: the kernel's CPU time (user + system, its child processes included), if
-            measured; on a busy machine it grows much less than ``seconds``.
-    """
+class _RunReport:
+    """How one notebook ran: ``error`` is the error's last line when not ``ok``; the kernel's
+    ``peak_memory_mb`` and ``cpu_seconds`` (its children included) are ``None`` when unmeasured."""
 
     notebook: str
     ok: bool
@@ -53,17 +43,13 @@ def _notebooks_dir() -> Path:
 
 
 def find_notebooks(selection=None) -> list[Path]:
-    """Returns the notebooks to run, in course order.
+    """Returns the ``notebooks/NN_topic.ipynb`` files to run, sorted.
 
     Args:
         selection: ``None`` for all, or names like ``"01"``, ``"01_imdb"`` or ``"01_imdb.ipynb"``.
 
-    Returns:
-        The paths of the ``notebooks/NN_topic.ipynb`` files chosen, sorted.
-
     Raises:
-        FileNotFoundError: if there is no ``notebooks/`` folder in the checkout (or the current
-            folder).
+        FileNotFoundError: if there is no ``notebooks/`` folder in the checkout (or here).
         ValueError: if a name matches no notebook (the message lists the available ones).
     """
     available = sorted(_notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
@@ -81,11 +67,8 @@ def find_notebooks(selection=None) -> list[Path]:
 
 
 class _KernelMonitor:
-    """Samples the kernel (this process's children) in a thread: peak resident memory and CPU time.
-
-    CPU time (user + system, summed over the kernel and its own children) is the figure that a
-    busy machine does not inflate much, unlike wall time; both are recorded.
-    """
+    """Samples the kernel (this process's children) in a thread: peak resident memory and CPU time
+    (which, unlike wall time, a busy machine does not inflate much)."""
 
     def __init__(self, interval: float = 0.25):
         self.interval = interval
@@ -93,8 +76,6 @@ class _KernelMonitor:
         self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def start(self) -> None:
         self._thread.start()
 
     def _run(self) -> None:
@@ -125,7 +106,7 @@ class _KernelMonitor:
         return peak, (sum(self._cpu.values()) if self._cpu else None)
 
 
-def _run_notebook(path: Path, *, full: bool, timeout: int, html: bool) -> RunReport:
+def _run_notebook(path: Path, *, full: bool, timeout: int, html: bool) -> _RunReport:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -141,10 +122,9 @@ def _run_notebook(path: Path, *, full: bool, timeout: int, html: bool) -> RunRep
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ start-up chatter in the outputs
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
-    memory = _KernelMonitor()
     error = None
     start = time.perf_counter()
-    memory.start()
+    memory = _KernelMonitor()
     try:
         client.execute(env=env)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
@@ -158,27 +138,23 @@ def _run_notebook(path: Path, *, full: bool, timeout: int, html: bool) -> RunRep
         body, _ = HTMLExporter().from_notebook_node(nb)
         config.write_atomically(executed.with_suffix(".html"), body)
     results.record_timing(path.stem, seconds, mode=mode, ok=error is None, peak_memory_mb=peak, cpu_seconds=cpu_seconds)
-    return RunReport(path.stem, error is None, seconds, peak, executed, error, cpu_seconds)
+    return _RunReport(path.stem, error is None, seconds, peak, executed, error, cpu_seconds)
 
 
-def run_notebooks(selection=None, *, full: bool = False, timeout: int = 3600, html: bool = True, verbose: int = 1) -> list[RunReport]:
-    """Runs notebooks headless in course order, each in a fresh kernel.
-
-    The executed copies (and HTML pages) go to ``build/run/<mode>/``; the wall time, CPU time,
-    peak memory and machine of each run are recorded with the notebook's metrics
-    (:func:`dlcourse.results.record_timing`). The notebooks themselves are not modified.
+def run_notebooks(selection=None, *, full: bool = False, timeout: int = 3600, html: bool = True,
+                  verbose: int = 1) -> list[_RunReport]:
+    """Runs notebooks headless in course order, each in a fresh kernel (see the module's text).
 
     Args:
         selection: notebook names (see :func:`find_notebooks`), or ``None`` for all.
         full: full mode (the real data and epochs) instead of quick mode.
         timeout: seconds allowed for any one cell.
         html: write HTML pages too.
-        verbose: ``1`` shows a progress bar over the notebooks (``tqdm.auto``: a widget in
-            Jupyter, a text bar in a terminal), one line per notebook and a summary; ``0``
-            prints nothing.
+        verbose: ``1`` shows a progress bar, one line per notebook and a summary; ``0`` nothing.
 
     Returns:
-        One :class:`RunReport` per notebook, in course order.
+        One report per notebook: ``notebook``, ``ok``, ``seconds``, ``peak_memory_mb``,
+        ``executed_path``, ``error`` and ``cpu_seconds``.
 
     Raises:
         FileNotFoundError: if there is no ``notebooks/`` folder.

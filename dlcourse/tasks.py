@@ -1,20 +1,7 @@
-"""The task table: the last layer, the loss and the metrics that go with each kind of problem.
+"""The task table, :data:`TASKS`: the last layer's activation, the loss and the metrics of each kind of problem.
 
-Choosing the last-layer activation and the loss is the same decision every time (Chollet,
-*Deep Learning with Python*, table 4.1 / 6.1). The course keeps that decision in one table,
-:data:`TASKS`, and builds the output layer (:func:`output_layer`) and compiles models
-(:func:`compile_model`) from it:
-
-=================== =========== ===================================== ============================
-task                activation  loss                                  metrics
-=================== =========== ===================================== ============================
-``binary``          sigmoid     binary_crossentropy                   accuracy
-``multiclass``      softmax     sparse_categorical_crossentropy       accuracy
-                                (categorical_crossentropy, one-hot)
-``multilabel``      sigmoid     binary_crossentropy                   binary_accuracy, AUC
-``regression``      none        mse                                   mae
-``regression_unit`` sigmoid     mse (binary_crossentropy also valid)  mae
-=================== =========== ===================================== ============================
+:func:`output_layer` builds the output layer and :func:`compile_model` compiles a model from it
+(Chollet, *Deep Learning with Python*, table 4.1).
 """
 
 from __future__ import annotations
@@ -22,7 +9,7 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass
 
-from dlcourse.validation import check_bool, check_choice, check_float, check_int
+from dlcourse.validation import check_bool, check_choice, check_float, check_int, check_name
 
 __all__ = ["TaskHead", "TASKS", "task_head", "output_units", "output_layer", "check_head", "compile_model"]
 
@@ -73,6 +60,7 @@ TASKS: dict[str, TaskHead] = {
 }
 """The task table, keyed by task name."""
 
+
 def task_head(task: str) -> TaskHead:
     """Returns the :class:`TaskHead` of ``task``.
 
@@ -85,11 +73,6 @@ def task_head(task: str) -> TaskHead:
     Raises:
         TypeError: if ``task`` is not a string.
         ValueError: if ``task`` is not in the table.
-
-    Example:
-
-    >>> task_head("binary").loss
-    'binary_crossentropy'
     """
     if not isinstance(task, str):
         raise TypeError(f"task must be a str such as 'binary'; received task={task!r} of type {type(task).__name__}")
@@ -103,8 +86,7 @@ def output_units(task: str, num_classes: int | None = None) -> int:
     Args:
         task: one of the keys of :data:`TASKS`.
         num_classes: the number of classes (``"multiclass"``) or labels (``"multilabel"``),
-            required and >= 2 there; ``None`` for ``"regression"`` and ``"regression_unit"``;
-            ``None`` or ``2`` for ``"binary"`` (which has one sigmoid unit either way).
+            required and >= 2 there; ``None`` (or 2 for ``"binary"``) for the one-unit tasks.
 
     Returns:
         ``num_classes`` for the per-class heads, else 1.
@@ -112,13 +94,6 @@ def output_units(task: str, num_classes: int | None = None) -> int:
     Raises:
         TypeError: if ``task`` is not a string or ``num_classes`` not an int.
         ValueError: if ``task`` is unknown or ``num_classes`` does not suit it.
-
-    Example:
-
-    >>> output_units("multiclass", 46)
-    46
-    >>> output_units("binary")
-    1
     """
     head = task_head(task)
     if head.needs_num_classes:
@@ -148,6 +123,9 @@ def output_units(task: str, num_classes: int | None = None) -> int:
 def output_layer(task: str, *, num_classes: int | None = None, name: str = "predictions"):
     """Returns the output ``Dense`` layer for ``task``: the right number of units and activation.
 
+    The layer computes in float32 even under a mixed-precision policy, as Keras's mixed-precision
+    guide advises for the last activation (a bfloat16 sigmoid cannot tell 0.997 from 1).
+
     Args:
         task: one of the keys of :data:`TASKS`.
         num_classes: see :func:`output_units`.
@@ -161,17 +139,15 @@ def output_layer(task: str, *, num_classes: int | None = None, name: str = "pred
         ValueError: if ``task`` is unknown or ``num_classes`` does not suit it.
 
     Example:
-
     >>> layer = output_layer("multiclass", num_classes=10)
     >>> layer.units, layer.activation.__name__
     (10, 'softmax')
     """
     units = output_units(task, num_classes)
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a non-empty str; received name={name!r}")
+    check_name("name", name)
     import keras
 
-    return keras.layers.Dense(units, activation=TASKS[task].activation, name=name)
+    return keras.layers.Dense(units, activation=TASKS[task].activation, dtype="float32", name=name)
 
 
 def _make_optimizer(optimizer, learning_rate):
@@ -202,33 +178,17 @@ def _make_optimizer(optimizer, learning_rate):
     return type(opt).from_config({**opt.get_config(), "learning_rate": learning_rate})
 
 
-def _output_activation(model) -> str | None:
-    # The activation of the layer that makes the output (a Dense or an Activation layer); None
-    # where the last layer has no single activation to read.
-    layer = model.layers[-1] if model.layers else None
-    activation = getattr(layer, "activation", None)
-    return getattr(activation, "__name__", None)
-
-
 def check_head(model, task: str, *, activation: bool = True) -> None:
     """Checks that the output layer of ``model`` suits ``task``: its number of units and its activation.
 
     Args:
         model: a ``keras.Model`` with one output.
         task: one of the keys of :data:`TASKS`.
-        activation: also check the output activation against the table (skip it for a custom
-            loss, which may expect logits).
+        activation: also check the output activation (skip it for a custom loss that may expect
+            logits).
 
     Raises:
         ValueError: if the units or the activation do not suit the task.
-
-    Example:
-
-    >>> import dlcourse
-    >>> check_head(dlcourse.build_dense((13,), "regression", units=(8,)), "binary")
-    Traceback (most recent call last):
-    ...
-    ValueError: task='binary' needs a sigmoid output layer (two classes, labels 0/1, one sigmoid unit); received model 'dense_network' whose output layer has activation 'linear'. Build the model for this task, or compile it for the task its head was built for
     """
     task_head(task)
     outputs = model.outputs
@@ -246,7 +206,9 @@ def check_head(model, task: str, *, activation: bool = True) -> None:
             f"task='multiclass' needs one output unit per class (>= 2); received model {model.name!r} with "
             f"{units} output unit (use task='binary' for one sigmoid unit)"
         )
-    found = _output_activation(model) if activation else None
+    # The activation of the last layer (a Dense or an Activation layer); None where it has none to read.
+    last = model.layers[-1] if model.layers and activation else None
+    found = getattr(getattr(last, "activation", None), "__name__", None)
     expected = head.activation or "linear"
     if found is not None and found != expected:
         raise ValueError(
@@ -272,18 +234,13 @@ def compile_model(
     Args:
         model: a ``keras.Model`` whose output layer suits ``task`` (see :func:`output_layer`).
         task: one of the keys of :data:`TASKS`.
-        optimizer: a Keras optimizer name (as ``keras.optimizers.get`` takes it, e.g. ``"rmsprop"``)
-            or a ``keras.optimizers.Optimizer`` instance.
+        optimizer: a Keras optimizer name such as ``"rmsprop"`` or a ``keras.optimizers.Optimizer``.
         learning_rate: the learning rate for a named optimizer (``None``: Keras's default).
-        one_hot_labels: for ``task="multiclass"``: labels are one-hot vectors, so the loss is
-            ``categorical_crossentropy`` instead of ``sparse_categorical_crossentropy``.
+        one_hot_labels: for ``"multiclass"`` with one-hot labels: ``categorical_crossentropy``.
         metrics: a list of metrics replacing the task's defaults (``None``: the defaults).
-        loss: a loss replacing the task's default, e.g. ``"binary_crossentropy"`` for
-            ``"regression_unit"`` (``None``: the default).
-        steps_per_execution: training steps run per call into TensorFlow's compiled function
-            (Keras's ``compile`` option). Values such as 16 pay the per-step Python overhead once
-            per group of steps, which matters for small models; callbacks then see batches in
-            groups. The numbers computed do not change.
+        loss: a loss replacing the task's default (``None``: the default).
+        steps_per_execution: training steps per call into the compiled function (Keras's
+            ``compile`` option); the numbers computed do not change.
 
     Returns:
         The same model, compiled.
@@ -292,10 +249,9 @@ def compile_model(
         TypeError: if an argument has the wrong type.
         ValueError: if ``task`` or ``optimizer`` is unknown, ``learning_rate`` is not positive or
             comes with an optimizer instance, ``one_hot_labels`` is used with a task other than
-            ``"multiclass"``, or the model's output (units or activation) does not suit the task.
+            ``"multiclass"``, or the model's output does not suit the task.
 
     Example:
-
     >>> import dlcourse
     >>> model = dlcourse.build_dense((10000,), "binary", units=(16, 16))
     >>> compile_model(model, "binary", learning_rate=1e-3).loss

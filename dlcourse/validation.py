@@ -1,7 +1,6 @@
 """Argument checks shared by the package's public functions.
 
-Each helper raises ``TypeError`` or ``ValueError`` whose message names the argument, what was
-expected and what was received, so that a student sees at once what to change.
+Each raises ``TypeError`` or ``ValueError`` naming the argument, what was expected and what was received.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ __all__ = [
     "check_bool",
     "check_shape",
     "check_int_sequence",
-    "as_samples",
     "check_xy",
     "check_seed",
     "stratify_labels",
@@ -99,16 +97,7 @@ def check_bool(name: str, value) -> bool:
 
 
 def check_shape(name: str, value, *, ndim: int | Sequence[int] | None = None) -> tuple:
-    """Checks an input shape: a tuple/list of positive ints (``None`` allowed for free axes).
-
-    Args:
-        name: the argument's name, for the message.
-        value: the shape to check.
-        ndim: the allowed number of axes (an int, or a sequence of allowed ints).
-
-    Returns:
-        The shape as a tuple.
-    """
+    """Checks a shape: a tuple/list of positive ints or ``None``, of ``ndim`` (an int or allowed ints) axes."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         raise TypeError(f"{name} must be a tuple of ints such as (28, 28, 1); received {name}={describe(value)}")
     shape = tuple(value)
@@ -145,7 +134,7 @@ def check_int_sequence(name: str, value, *, minimum: int = 1, allow_empty: bool 
 # Arrays of samples and class labels (the K-fold, split, training and leakage helpers).
 
 
-def as_samples(name: str, value) -> np.ndarray:
+def _as_samples(name: str, value) -> np.ndarray:
     """Returns ``value`` as a NumPy array of samples (first axis), or raises ``TypeError``."""
     if isinstance(value, np.ndarray):
         array = value
@@ -163,8 +152,8 @@ def as_samples(name: str, value) -> np.ndarray:
 
 def check_xy(x, y, *, min_samples: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Checks that ``x`` and ``y`` are arrays with the same number of samples (at least ``min_samples``)."""
-    x = as_samples("x", x)
-    y = as_samples("y", y)
+    x = _as_samples("x", x)
+    y = _as_samples("y", y)
     if len(x) != len(y):
         raise ValueError(
             f"x and y must have the same number of samples; received len(x)={len(x)} and len(y)={len(y)}"
@@ -180,11 +169,10 @@ def check_seed(seed) -> int:
 
 
 def stratify_labels(y: np.ndarray, *, argument: str = "stratify") -> np.ndarray:
-    """Returns class labels to stratify on: ``y`` itself, ``y`` raveled from ``(n, 1)``, or the argmax of one-hot rows.
+    """Returns class labels to stratify on: ``y``, ``y`` raveled from ``(n, 1)``, or the argmax of one-hot rows.
 
     Raises:
-        ValueError: if ``y`` does not hold class labels (for instance continuous regression
-            targets, or multi-hot rows).
+        ValueError: if ``y`` does not hold class labels (e.g. regression targets or multi-hot rows).
     """
     labels = y
     if y.ndim == 2 and y.shape[1] == 1:
@@ -265,21 +253,10 @@ def check_targets(y: np.ndarray, task: str, units: int, name: str = "y") -> bool
         name: the argument's name, for the message.
 
     Returns:
-        Whether ``y`` holds one-hot rows (``task="multiclass"`` only), which need the
-        ``categorical_crossentropy`` loss.
+        Whether ``y`` holds one-hot rows (``task="multiclass"`` only).
 
     Raises:
         ValueError: if ``y`` holds NaN/inf, or labels that the task and the model cannot take.
-
-    Example:
-
-    >>> import numpy as np
-    >>> check_targets(np.array([0, 1, 1]), "binary", 1)
-    False
-    >>> check_targets(np.array([0, 1, 2]), "binary", 1)
-    Traceback (most recent call last):
-    ...
-    ValueError: y must hold the labels 0 and 1 for task='binary'; received y with values [0, 1, 2]
     """
     if not np.issubdtype(y.dtype, np.number) and y.dtype != bool:
         raise ValueError(f"{name} must hold numbers for task={task!r}; received {name} of dtype {y.dtype}")
@@ -323,8 +300,7 @@ def check_targets(y: np.ndarray, task: str, units: int, name: str = "y") -> bool
     return False
 
 
-# Model-building arguments (the builders of dlcourse.models). Keras is imported inside the
-# functions that need it, so that this module stays NumPy-only at import time.
+# Model-building arguments. Keras is imported inside the functions that need it.
 
 
 def check_name(name: str, value, *, optional: bool = False) -> str | None:
@@ -412,9 +388,8 @@ def check_max_size(name: str, value, total: int) -> int | None:
 def as_numeric_array(name: str, value) -> np.ndarray:
     """Returns ``value`` as a NumPy array of bools, ints or floats; floats under 32 bits become float32.
 
-    ``model.predict`` under a ``mixed_float16``/``mixed_bfloat16`` policy returns float16 or
-    bfloat16 scores; bfloat16 (an ``ml_dtypes`` type, NumPy kind ``"V"``) is recognised by name
-    so that this module stays NumPy-only. matplotlib and pandas cannot draw or smooth it.
+    Mixed-precision scores (float16, or ``ml_dtypes``' bfloat16, recognised by name so that this
+    module stays NumPy-only) become float32, which matplotlib and pandas can handle.
     """
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be an array of numbers; received {name}={describe(value)}")
@@ -423,5 +398,7 @@ def as_numeric_array(name: str, value) -> np.ndarray:
     if dtype.kind == "V" and dtype.names is None and dtype.name.startswith(("bfloat", "float")):  # ml_dtypes
         return array.astype(np.float32)
     if dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold numbers (int or float, float16/bfloat16 included); received {name} of dtype {dtype}")
+        raise TypeError(
+            f"{name} must hold numbers (int or float, float16/bfloat16 included); received {name} of dtype {dtype}"
+        )
     return array.astype(np.float32) if dtype.kind == "f" and dtype.itemsize < 4 else array

@@ -46,7 +46,8 @@ def test_report_prints_and_saves(common, tmp_path, monkeypatch, capsys):
 
 def test_every_benchmark_script_has_a_smoke_option():
     scripts = sorted(p.name for p in BENCHMARKS.glob("*.py") if not p.name.startswith("_"))
-    assert scripts == ["course.py", "epoch_cost.py", "helper_overhead.py", "input_pipeline.py", "kfold_tuning.py",
+    assert scripts == ["course.py", "epoch_cost.py", "fast_route_any_backend.py", "helper_overhead.py", "input_pipeline.py",
+                       "kfold_tuning.py",
                        "memory_growth.py", "small_data_kfold.py", "time_to_accuracy.py", "transfer_extraction.py"]
     for name in scripts:
         text = (BENCHMARKS / name).read_text()

@@ -10,7 +10,6 @@ import keras  # noqa: F401  (imported here with the real KERAS_HOME, as a notebo
 import pytest
 
 from dlcourse import cli
-from dlcourse.cli import exit_codes
 from dlcourse.data import cache, registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +26,7 @@ def offline_empty_home(tmp_path, monkeypatch):
 
 
 def test_exit_codes_are_documented():
-    assert (exit_codes.EXIT_OK, exit_codes.EXIT_FAILED, exit_codes.EXIT_USAGE) == (0, 1, 2)
+    assert (cli.EXIT_OK, cli.EXIT_FAILED, cli.EXIT_USAGE) == (0, 1, 2)
     assert "0 all good, 1 something missing or failed, 2 usage error" in cli.build_parser().format_help()
 
 

@@ -5,7 +5,8 @@ archives built here with the course's layouts (a ``.tar.gz`` like IMDB's, with a
 ``train/unsup``, and a ``.zip`` like cats vs dogs') and reads every file of them, then loads the
 real Reuters archive through :func:`dlcourse.data.load_reuters_newswires`. A file barrier lines
 the processes up before each step, so that their extractions overlap, and each keeps reading
-the extracted files until all have finished extracting.
+the extracted files until all have finished extracting. A second case starts three processes on
+a damaged (partial) extraction, which they must repair without removing each other's copy.
 """
 
 import hashlib
@@ -30,7 +31,7 @@ from pathlib import Path
 from dlcourse.data import ensure_extracted, load_reuters_newswires
 from dlcourse.data.registry import ArchiveLayout, RemoteFile, Resource
 
-barrier_dir, per_folder = Path(sys.argv[1]), int(sys.argv[2])
+barrier_dir, per_folder, steps = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3].split(",")
 
 
 def wait_for_all(pattern, action=lambda: time.sleep(0.002)):
@@ -70,15 +71,18 @@ def digest(folder, step):
 
 
 splits = {f"{s}/{c}": per_folder for s in ("train", "test") for c in ("neg", "pos")}
+archives = {"imdb_like.tar.gz": ("aclImdb", ("aclImdb/train/unsup/",)), "cats_like.zip": ("cats", ())}
 out = {}
-for name, root, exclude in (("imdb_like.tar.gz", "aclImdb", ("aclImdb/train/unsup/",)), ("cats_like.zip", "cats", ())):
+for name in steps:
     barrier(name)
-    folder = ensure_extracted(resource(name, name.split(".")[0] + "_extracted", root, splits, exclude))
-    out[name] = digest(folder, name)
-barrier("reuters")
-(x_train, y_train), (x_test, y_test), topics = load_reuters_newswires(max_train=300, max_test=100)
-out["reuters"] = hashlib.sha256(json.dumps([x_train.tolist(), y_train.tolist(), x_test.tolist(),
-                                            y_test.tolist(), list(topics)]).encode()).hexdigest()
+    if name == "reuters":
+        (x_train, y_train), (x_test, y_test), topics = load_reuters_newswires(max_train=300, max_test=100)
+        out[name] = hashlib.sha256(json.dumps([x_train.tolist(), y_train.tolist(), x_test.tolist(),
+                                               y_test.tolist(), list(topics)]).encode()).hexdigest()
+    else:
+        root, exclude = archives[name]
+        folder = ensure_extracted(resource(name, name.split(".")[0] + "_extracted", root, splits, exclude))
+        out[name] = digest(folder, name)
 print(json.dumps(out))
 '''
 
@@ -96,9 +100,7 @@ def _expected_digest(files: dict[str, bytes], root: str) -> str:
     return hasher.hexdigest()
 
 
-def test_three_processes_extract_and_load_a_fresh_cache_at_once(tmp_path):
-    datasets = tmp_path / "keras" / "datasets"
-    datasets.mkdir(parents=True)
+def _imdb_like_archive(tmp_path, datasets) -> dict[str, bytes]:
     imdb_files = _files("aclImdb")
     with tarfile.open(datasets / "imdb_like.tar.gz", "w:gz") as tar:
         for name, content in {**imdb_files, "aclImdb/train/unsup/0_0.txt": b"unlabelled"}.items():
@@ -106,16 +108,14 @@ def test_three_processes_extract_and_load_a_fresh_cache_at_once(tmp_path):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
             tar.add(path, arcname=name)
-    cats_files = _files("cats")
-    with zipfile.ZipFile(datasets / "cats_like.zip", "w") as zf:
-        for name, content in cats_files.items():
-            zf.writestr(name, content)
-    shutil.copy(REAL_HOME / "datasets" / "reuters21578.tar.gz", datasets)
+    return imdb_files
+
+
+def _run_workers(tmp_path, steps: str) -> list[dict]:
     (tmp_path / "barrier").mkdir()
     (tmp_path / "worker.py").write_text(WORKER)
-
     env = {**os.environ, "KERAS_HOME": str(tmp_path / "keras"), "PYTHONPATH": str(REPO)}
-    command = [sys.executable, str(tmp_path / "worker.py"), str(tmp_path / "barrier"), str(PER_FOLDER)]
+    command = [sys.executable, str(tmp_path / "worker.py"), str(tmp_path / "barrier"), str(PER_FOLDER), steps]
     workers = [subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True) for _ in range(PROCESSES)]
     results = []
@@ -123,7 +123,20 @@ def test_three_processes_extract_and_load_a_fresh_cache_at_once(tmp_path):
         stdout, stderr = worker.communicate(timeout=300)
         assert worker.returncode == 0, stderr[-3000:]
         results.append(json.loads(stdout.strip().splitlines()[-1]))
+    return results
 
+
+def test_three_processes_extract_and_load_a_fresh_cache_at_once(tmp_path):
+    datasets = tmp_path / "keras" / "datasets"
+    datasets.mkdir(parents=True)
+    imdb_files = _imdb_like_archive(tmp_path, datasets)
+    cats_files = _files("cats")
+    with zipfile.ZipFile(datasets / "cats_like.zip", "w") as zf:
+        for name, content in cats_files.items():
+            zf.writestr(name, content)
+    shutil.copy(REAL_HOME / "datasets" / "reuters21578.tar.gz", datasets)
+
+    results = _run_workers(tmp_path, "imdb_like.tar.gz,cats_like.zip,reuters")
     assert results[0] == results[1] == results[2]
     assert results[0]["imdb_like.tar.gz"] == _expected_digest(imdb_files, "aclImdb")  # unsup left out
     assert results[0]["cats_like.zip"] == _expected_digest(cats_files, "cats")
@@ -132,3 +145,20 @@ def test_three_processes_extract_and_load_a_fresh_cache_at_once(tmp_path):
         "cats_like.zip", "cats_like_extracted", "imdb_like.tar.gz", "imdb_like_extracted",
         "reuters21578.tar.gz", "reuters21578_extracted",
     ]
+
+
+def test_three_processes_repair_a_damaged_extraction_at_once(tmp_path):
+    datasets = tmp_path / "keras" / "datasets"
+    datasets.mkdir(parents=True)
+    imdb_files = _imdb_like_archive(tmp_path, datasets)
+    # A damaged extraction in place (as an interrupted older run leaves it): files missing and empty.
+    damaged = datasets / "imdb_like_extracted" / "aclImdb" / "train" / "neg"
+    damaged.mkdir(parents=True)
+    (damaged / "0_1.txt").write_bytes(b"")
+    (damaged / "1_1.txt").write_bytes(b"partial")
+
+    results = _run_workers(tmp_path, "imdb_like.tar.gz")
+
+    assert results[0] == results[1] == results[2]
+    assert results[0]["imdb_like.tar.gz"] == _expected_digest(imdb_files, "aclImdb")
+    assert sorted(p.name for p in datasets.iterdir()) == ["imdb_like.tar.gz", "imdb_like_extracted"]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from dlcourse.models.regularization import augmentation_block
-from dlcourse.models.convnet import build_convnet
+from dlcourse.models.convnet import build_convnet, fast_convnet
 
 
 def _types(model, cls):
@@ -144,3 +144,64 @@ def test_too_small_input():
         build_convnet((8, 8, 1), "binary", filters=(4, 4), pool_size=3, pool_last=True, padding="same")
     # "same" padding keeps the map, so the same blocks fit
     assert build_convnet((28, 28, 1), "binary", filters=(32, 64, 64, 64), padding="same").output_shape == (None, 1)
+
+
+# --- fast_convnet --------------------------------------------------------------------------------
+
+
+def _fast_by_hand(input_shape=(28, 28, 1), num_classes=10, filters=(32, 64, 128)):
+    inputs = keras.Input(shape=input_shape)
+    x = inputs
+    for n in filters:
+        x = keras.layers.Conv2D(n, 3, strides=2, padding="same", use_bias=False)(x)
+        x = keras.layers.BatchNormalization(momentum=0.9)(x)
+        x = keras.layers.Activation("relu")(x)
+    x = keras.layers.Flatten()(x)
+    return keras.Model(inputs, keras.layers.Dense(num_classes, activation="softmax", dtype="float32")(x))
+
+
+def test_fast_convnet_parameters_and_feature_maps():
+    model = fast_convnet((28, 28, 1), "multiclass", num_classes=10)
+    # conv 288 + 18,432 + 73,728; batch norm 4 x (32 + 64 + 128); dense 2,048 x 10 + 10
+    assert model.count_params() == 288 + 18_432 + 73_728 + 4 * 224 + 20_490 == 113_834
+    assert [model.get_layer(f"conv_{i}").output.shape[1:] for i in (1, 2, 3)] == [(14, 14, 32), (7, 7, 64), (4, 4, 128)]
+    assert not any(isinstance(layer, keras.layers.MaxPooling2D) for layer in model.layers)
+    assert model.output.shape == (None, 10)
+
+
+def test_fast_convnet_is_the_hand_written_network():
+    built, by_hand = fast_convnet((28, 28, 1), "multiclass", num_classes=10), _fast_by_hand()
+    def configs(model):
+        return [{k: v for k, v in layer.get_config().items() if k != "name"} | {"class": type(layer).__name__}
+                for layer in model.layers]
+    assert configs(built) == configs(by_hand)
+
+
+def test_fast_convnet_same_seed_same_numbers():
+    x = np.random.default_rng(0).random((4, 28, 28, 1), dtype="float32")
+    outputs = []
+    for _ in range(2):
+        keras.utils.set_random_seed(3)
+        outputs.append(fast_convnet((28, 28, 1), "multiclass", num_classes=10).predict(x, verbose=0))
+    np.testing.assert_array_equal(outputs[0], outputs[1])
+
+
+def test_fast_convnet_binary_head_and_options():
+    model = fast_convnet((64, 64, 3), "binary", filters=(16, 32), dropout_rate=0.5, rescale=1 / 255)
+    assert model.output.shape == (None, 1)
+    assert model.get_layer("dropout").rate == 0.5 and model.get_layer("rescaling").scale == pytest.approx(1 / 255)
+    assert model.get_layer("conv_2").output.shape[1:] == (16, 16, 32)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(filters=()), ValueError, "filters must not be empty"),
+    (dict(dropout_rate=1.0), ValueError, "dropout_rate must be < 1.0; received dropout_rate=1.0"),
+    (dict(num_classes=None), ValueError, "num_classes"),
+    (dict(rescale=0.0), ValueError, "rescale must be > 0.0; received rescale=0.0"),
+    (dict(augmentation="strong"), ValueError, "augmentation"),
+    (dict(name=""), TypeError, "name must be a non-empty str"),
+])
+def test_fast_convnet_validation(kwargs, error, match):
+    args = dict(num_classes=10) | kwargs
+    with pytest.raises(error, match=match):
+        fast_convnet((28, 28, 1), "multiclass", **args)

@@ -243,7 +243,7 @@ def test_output_size_with_int_padding_and_param_counts():
         (lambda: conv2d(np.ones((4, 4)), np.ones((2, 2)), padding="full"), ValueError, r"padding must be 'valid', 'same' or an int.*'full'"),
         (lambda: conv2d(np.ones((4, 4)), np.ones((2, 2)), padding=-1), ValueError, r"padding must be >= 0; received padding=-1"),
         (lambda: conv2d(np.ones((4, 4)), np.ones((2, 2)), padding=1.5), TypeError, r"padding must be"),
-        (lambda: conv2d(np.ones((4, 4)), np.ones((2, 2)), strides=0), ValueError, r"strides must be >= 1; received strides=\(0, 0\)"),
+        (lambda: conv2d(np.ones((4, 4)), np.ones((2, 2)), strides=0), ValueError, r"strides must be >= 1; received strides=0"),
         (lambda: conv2d(np.ones((4, 4)), np.ones((2, 2)), strides=(1, 0)), ValueError, r"strides must be >= 1"),
         (lambda: conv2d(np.ones((4, 4)), np.ones((2, 2)), strides=(1, 2, 3)), TypeError, r"strides must be an int or a pair"),
         (lambda: conv2d(np.ones((1, 4, 4, 1)), np.ones((2, 2))), ValueError, r"inputs must have shape .*not a batch.*\(1, 4, 4, 1\)"),

@@ -67,3 +67,16 @@ def test_record_result_keeps_earlier_metrics_and_writes_atomically(monkeypatch):
     assert list(data["metrics"]) == ["a", "b"] and data["timing"]["seconds"] == 3.0
     assert data["timing"]["machine"].endswith("GPU") or ", GPU: " in data["timing"]["machine"]
     assert [p.name for p in results.results_dir("quick").iterdir()] == ["01_imdb.json"]  # no temporary file left
+
+
+def test_record_timing_does_not_import_tensorflow(tmp_path):
+    # `python -m dlcourse run` records timings in the parent process, which must not start TensorFlow.
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from dlcourse import results; results.record_timing('01_x', 1.0, mode='quick', ok=True); "
+            "print('tensorflow' in sys.modules, 'keras' in sys.modules)")
+    env = {**os.environ, "DLCOURSE_BUILD_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.split() == ["False", "False"], out.stderr

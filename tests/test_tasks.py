@@ -6,6 +6,8 @@ import keras
 import numpy as np
 import pytest
 
+import dlcourse
+
 from dlcourse.tasks import TASKS, TaskHead, compile_model, output_layer, output_units, task_head
 
 
@@ -242,3 +244,14 @@ def test_steps_per_execution_does_not_change_the_numbers():
         weights.append(model.get_weights())
     for a, b in zip(*weights):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_output_layer_computes_in_float32_under_a_mixed_policy():
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        model = dlcourse.build_dense((4,), "binary", units=(8,))
+        assert model.layers[1].compute_dtype == "bfloat16"  # the hidden layer computes in 16 bits
+        assert model.layers[-1].compute_dtype == "float32"
+        assert model(np.zeros((2, 4), "float32")).dtype == "float32"
+    finally:
+        keras.mixed_precision.set_global_policy("float32")

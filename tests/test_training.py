@@ -141,6 +141,7 @@ def test_train_constant_schedule_keeps_the_rate():
     (dict(validation_data=(np.zeros((3, 4)), np.zeros(2))), ValueError, "validation_data: x and y must have the same length"),
     (dict(callbacks="early"), TypeError, "callbacks must be a list"),
     (dict(task="binary"), ValueError, "task='binary' needs a model with one sigmoid output unit"),
+    (dict(label_smoothing=1.0), ValueError, r"label_smoothing must be < 1.0; received label_smoothing=1.0"),
 ])
 def test_train_validation(kwargs, error, match):
     x, y = _blobs(32)
@@ -203,3 +204,31 @@ def test_train_takes_one_hot_labels_and_learns_the_same_task():
     assert one_hot.loss == "categorical_crossentropy" and sparse.loss == "sparse_categorical_crossentropy"
     # the same seed, data order and weights: the two losses are the same function of the labels
     np.testing.assert_allclose(h_one_hot.history["loss"], h_sparse.history["loss"], rtol=1e-5)
+
+
+def test_train_label_smoothing_matches_keras_on_one_hot_targets():
+    x, y = _blobs()
+    smoothed = _model()
+    history = train(smoothed, "multiclass", x, y, epochs=1, batch_size=256, label_smoothing=0.2, verbose=0)
+    assert isinstance(smoothed.loss, keras.losses.CategoricalCrossentropy)
+    # the one-epoch loss (a single step) is Keras's smoothed cross-entropy of the first weights' outputs
+    fresh = _model()
+    targets = 0.8 * np.eye(3)[y] + 0.2 / 3
+    expected = -np.mean(np.sum(targets * np.log(fresh.predict(x, verbose=0)), axis=1))
+    assert history.history["loss"][0] == pytest.approx(expected, rel=1e-4)
+
+
+def test_train_label_smoothing_for_binary_labels():
+    x, y = _blobs()
+    model = dlcourse.build_dense((4,), "binary", units=(8,))
+    train(model, "binary", x, (y == 0).astype(int), epochs=1, label_smoothing=0.1, verbose=0)
+    assert isinstance(model.loss, keras.losses.BinaryCrossentropy)
+    assert model.loss.get_config()["label_smoothing"] == pytest.approx(0.1)
+
+
+def test_train_label_smoothing_only_for_classification():
+    x, y = _blobs(32)
+    model = dlcourse.build_dense((4,), "regression", units=(8,))
+    with pytest.raises(ValueError, match=r"label_smoothing applies to task='binary' or 'multiclass'; received "
+                                         r"label_smoothing=0.1 with task='regression'"):
+        train(model, "regression", x, y.astype("float32"), epochs=1, label_smoothing=0.1, verbose=0)

@@ -158,6 +158,20 @@ def test_convnet_hypermodel_validation(kwargs, error, message):
         ConvnetHyperModel(options.pop("input_shape"), "binary", **options)
 
 
+def test_hypermodels_check_their_arguments_without_building_a_model(monkeypatch):
+    import dlcourse.tuning.hypermodels as hypermodels
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the constructor built a model")
+
+    monkeypatch.setattr(hypermodels, "build_dense", no_build)
+    monkeypatch.setattr(hypermodels, "build_convnet", no_build)
+    DenseHyperModel((4,), "multiclass", num_classes=3, one_hot_labels=True, metrics=["accuracy"])
+    ConvnetHyperModel((8, 8, 1), "binary", augmentation="default", rescale=1 / 255)
+    with pytest.raises(ValueError, match="one_hot_labels=True applies only to task='multiclass'"):
+        DenseHyperModel((4,), "binary", one_hot_labels=True)
+
+
 # --- cross-validated search --------------------------------------------------------------------
 
 

@@ -1,22 +1,18 @@
 """The Keras cache: files through ``keras.utils.get_file``, archives extracted once, fetch and status.
 
-Files are fetched with ``cache_dir=str(keras_home())``, so they land where Keras itself looks
-(Keras reads ``KERAS_HOME`` only once, at import). Failures (offline, bad hash, unreadable file)
-become one :class:`~dlcourse.errors.DataUnavailableError` naming the dataset, the file and the
-command that fills the cache; no urllib traceback, no stand-in data.
+Files land in ``cache_dir=str(keras_home())``, where Keras itself looks. Any failure (offline, bad
+hash, unreadable file) becomes one :class:`~dlcourse.errors.DataUnavailableError` naming the
+dataset, the file and the command that fills the cache.
 
-Archives (IMDB, Reuters, cats vs dogs) have no published hash, and Keras 3.15's
-``get_file(extract=True)`` extracts again on every call. So an archive is unpacked once with
-``shutil.unpack_archive`` into a temporary folder beside its extraction folder, checked by its
-file counts (the registry's ``ArchiveLayout``) and renamed into place. Processes that extract at
-the same time each build their own copy; the first rename wins and the others discard theirs, so
-a complete extraction is never removed or rewritten while another process reads it.
-``python -m dlcourse fetch`` and ``doctor`` are thin wrappers around :func:`fetch` and
-:func:`cache_status`.
+Archives have no published hash, and Keras 3.15's ``get_file(extract=True)`` extracts again on
+every call. So an archive is unpacked once into a temporary folder beside its extraction folder,
+checked by its file counts (the registry's ``ArchiveLayout``) and renamed into place under a lock,
+so a complete extraction is never removed while another process reads it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import hashlib
 import os
@@ -32,6 +28,11 @@ from dlcourse.config import keras_home
 from dlcourse.data.registry import RemoteFile, Resource, get
 from dlcourse.errors import DataUnavailableError
 from dlcourse.validation import check_bool
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock
+    fcntl = None
 
 __all__ = [
     "FALLBACK_HOME",
@@ -59,17 +60,12 @@ def is_writable(folder: Path) -> bool:
 
 
 def cache_root(*, create: bool = True) -> Path:
-    """Returns the folder that ``get_file(cache_dir=keras_home())`` really uses.
-
-    That is :func:`dlcourse.config.keras_home` (created when missing and ``create`` is true)
-    when it is writable, and ``/tmp/.keras`` otherwise, as Keras does silently.
-    """
+    """Returns the folder ``get_file(cache_dir=keras_home())`` really uses: the Keras home (created
+    with ``create``) when it is writable, else ``/tmp/.keras``, as Keras does silently."""
     home = keras_home()
     if create:
-        try:
+        with contextlib.suppress(OSError):
             home.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            pass
     elif not home.exists():
         return home  # the first download creates it
     return home if is_writable(home) else FALLBACK_HOME
@@ -84,8 +80,7 @@ def _algorithm(file: RemoteFile) -> str:
 
 
 def _hash_matches(path: Path, file: RemoteFile) -> bool:
-    # Keras checks hashes only inside get_file (its validate_file is private) and
-    # hashlib.file_digest needs Python 3.11; cache_status must check without downloading.
+    # Keras's validate_file is private and hashlib.file_digest needs Python 3.11.
     hasher = hashlib.new(_algorithm(file))
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -99,7 +94,7 @@ def _reason(exc: BaseException) -> str:
     return first if len(first) <= 300 else first[:297] + "..."
 
 
-def _unavailable(resource: Resource, filename: str, reason: str, *, folder: Path | None = None) -> DataUnavailableError:
+def _unavailable(resource: Resource, filename: str, reason: str, *, folder: Path | None = None):
     """Builds the one error raised when ``resource`` cannot be used (to ``raise ... from None``)."""
     if folder is None:
         folder = cache_root(create=False) / resource.files[0].cache_subdir
@@ -117,10 +112,8 @@ def _unavailable(resource: Resource, filename: str, reason: str, *, folder: Path
 def _get_file(resource: Resource, file: RemoteFile, *, force: bool = False) -> Path:
     """Returns the cached path of ``file``, downloading it through ``keras.utils.get_file``.
 
-    Keras checks a hashed file and downloads it again when the cached copy fails; the hash is
-    checked here first only to say "corrupt" rather than "missing" when that download fails.
-    With ``force`` the cached copy is set aside during the download and put back if the
-    download fails (Keras would delete it).
+    The hash is checked here only to say "corrupt" rather than "missing" when the download
+    fails. With ``force`` the cached copy is put back if the download fails (Keras deletes it).
     """
     import keras
 
@@ -130,34 +123,24 @@ def _get_file(resource: Resource, file: RemoteFile, *, force: bool = False) -> P
     if backup is not None:
         os.replace(path, backup)
     try:
-        result = keras.utils.get_file(
-            fname=file.filename,
-            origin=file.origin,
-            file_hash=file.file_hash,
-            cache_subdir=file.cache_subdir,
-            cache_dir=str(keras_home()),
-        )
+        result = keras.utils.get_file(fname=file.filename, origin=file.origin, file_hash=file.file_hash,
+                                      cache_subdir=file.cache_subdir, cache_dir=str(keras_home()))
     except Exception as exc:  # Keras raises a plain Exception for URL errors, ValueError for hashes
         if backup is not None:
             os.replace(backup, path)
         if corrupt:
-            reason = (
-                f"the cached copy failed its {_algorithm(file)} check and downloading it again failed ({_reason(exc)})"
-            )
+            reason = f"the cached copy failed its {_algorithm(file)} check and downloading it again failed"
         else:
-            reason = f"it is not in the Keras cache and downloading it failed ({_reason(exc)})"
-        raise _unavailable(resource, file.filename, reason, folder=path.parent) from None
+            reason = "it is not in the Keras cache and downloading it failed"
+        raise _unavailable(resource, file.filename, f"{reason} ({_reason(exc)})", folder=path.parent) from None
     if backup is not None:
         backup.unlink(missing_ok=True)
     return Path(result)
 
 
 def keras_home_mismatch() -> str | None:
-    """Returns why ``keras.datasets`` would look in another folder than dlcourse, or ``None``.
-
-    Keras reads ``KERAS_HOME`` once, when it is imported; if the variable changed afterwards,
-    ``keras.datasets`` loaders keep using the old folder.
-    """
+    """Returns why ``keras.datasets`` would look in another folder than dlcourse (Keras reads
+    ``KERAS_HOME`` once, at import), or ``None``."""
     try:
         # Private on purpose: Keras has no public accessor for the home it was imported with.
         # keras.src.backend.config.keras_home exists since Keras 3.0; checked with 3.15.
@@ -177,15 +160,11 @@ def keras_home_mismatch() -> str | None:
 
 
 def load_with_keras(name: str, loader):
-    """Makes sure a ``keras.datasets`` resource is cached (and valid), then calls ``loader(keras)``.
+    """Makes sure a ``keras.datasets`` resource is cached (and valid), then returns ``loader(keras)``.
 
     Args:
         name: the registry name, such as ``"boston_housing"``.
-        loader: a function of the ``keras`` module that reads the cached files, such as
-            ``lambda keras: keras.datasets.boston_housing.load_data()``.
-
-    Returns:
-        What ``loader(keras)`` returns.
+        loader: such as ``lambda keras: keras.datasets.boston_housing.load_data()``.
 
     Raises:
         DataUnavailableError: if a file is missing, corrupt, or Keras looks in another folder.
@@ -217,15 +196,8 @@ def _top(resource: Resource, folder: Path) -> Path:
 
 
 def check_extracted(resource: Resource, folder: Path) -> list[str]:
-    """Checks an extracted archive by content: the expected number of non-empty files per folder.
-
-    Args:
-        resource: a registry entry with a ``layout``.
-        folder: the archive's top folder, such as :func:`ensure_extracted` returns.
-
-    Returns:
-        The problems found, in words; an empty list when the extraction is complete.
-    """
+    """Returns the problems, in words, of the archive extracted in ``folder`` (its top folder, as
+    :func:`ensure_extracted` returns it): wrong numbers of files, empty files; ``[]`` when complete."""
     layout = resource.layout
     folder = Path(folder)
     if not folder.is_dir():
@@ -250,24 +222,26 @@ def check_extracted(resource: Resource, folder: Path) -> list[str]:
     return problems
 
 
-def _set_aside(folder: Path) -> None:
-    """Renames ``folder`` away (atomically), then deletes it; a no-op when it is gone."""
-    stale = Path(tempfile.mkdtemp(prefix=f".{folder.name}.stale-", dir=folder.parent))
+@contextlib.contextmanager
+def _locked(folder: Path):
+    """Holds an exclusive ``flock`` on ``folder`` itself, so no lock file is left (``filelock`` is no dependency)."""
+    if fcntl is None:  # Windows: os.rename onto an existing folder fails there, which is handled
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
     try:
-        os.rename(folder, stale / folder.name)
-    except FileNotFoundError:
-        pass
-    shutil.rmtree(stale, ignore_errors=True)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _extract(resource: Resource, archive: Path, *, replace: bool = False) -> None:
     """Unpacks ``archive`` into a private temporary folder, checks it and renames it into place.
 
-    A complete extraction already in place (another process's) is kept and the new copy
-    discarded, unless ``replace``; an incomplete one is set aside first.
-
-    Raises:
-        DataUnavailableError: if the archive cannot be read or lacks files.
+    Only the swap runs under the lock: a complete extraction in place (another process's) is
+    kept, unless ``replace``; a damaged one is set aside. So a complete copy is never removed
+    while another process reads it.
     """
     target = _extraction_folder(resource, cache_root())
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -288,14 +262,13 @@ def _extract(resource: Resource, archive: Path, *, replace: bool = False) -> Non
         if problems:
             reason = "the cached archive is incomplete: " + "; ".join(problems)
             raise _unavailable(resource, archive.name, reason, folder=archive.parent)
-        # A complete copy in place is never touched (other processes may be reading it); only a
-        # damaged one (an older dlcourse's, or changed by hand) or a forced re-extraction is set aside.
-        if target.exists() and (replace or check_extracted(resource, _top(resource, target))):
-            _set_aside(target)
-        try:
-            os.rename(partial, target)
-        except OSError:  # another process renamed its complete copy into place first: use that one
-            pass
+        with _locked(target.parent):
+            if target.exists() and (replace or check_extracted(resource, _top(resource, target))):
+                stale = Path(tempfile.mkdtemp(prefix=f".{target.name}.stale-", dir=target.parent))
+                os.rename(target, stale / target.name)
+                shutil.rmtree(stale, ignore_errors=True)
+            with contextlib.suppress(OSError):  # a complete copy is in place: use that one
+                os.rename(partial, target)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
 
@@ -303,15 +276,14 @@ def _extract(resource: Resource, archive: Path, *, replace: bool = False) -> Non
 def ensure_extracted(resource: Resource) -> Path:
     """Returns the checked top folder of an extracted archive, extracting it when needed.
 
-    An existing extraction is reused when its file counts are right; otherwise the archive is
-    fetched through ``keras.utils.get_file`` (a no-op when cached) and extracted again. Safe when
-    several processes call it at once on a fresh cache: they all get the same complete folder.
+    A complete extraction is reused; otherwise the archive is fetched (a no-op when cached) and
+    extracted again. Safe when several processes call it at once.
 
     Args:
         resource: a registry entry with a ``layout``, such as ``get("imdb_reviews")``.
 
     Returns:
-        The archive's top folder in the cache, such as ``.../datasets/aclImdb_v1_extracted/aclImdb``.
+        The archive's top folder, such as ``.../datasets/aclImdb_v1_extracted/aclImdb``.
 
     Raises:
         DataUnavailableError: if the archive is missing and cannot be downloaded, or is corrupt.
@@ -327,8 +299,17 @@ def ensure_extracted(resource: Resource) -> Path:
     return folder
 
 
-def _archive_problem(path: Path) -> str | None:
-    """Reads a whole zip or tar archive; returns what is wrong with it, or ``None``."""
+# --- fetch and status -------------------------------------------------------------------------
+
+
+def _content_problem(resource: Resource, file: RemoteFile, path: Path) -> str | None:
+    """Reads a whole zip or tar archive, or an unhashed HDF5 file's signature; says what is wrong."""
+    if resource.layout is None:
+        if file.filename.endswith(".h5") and file.file_hash is None:
+            with open(path, "rb") as handle:
+                if handle.read(8) != _HDF5_SIGNATURE:
+                    return "it is not an HDF5 file"
+        return None
     try:
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as zf:
@@ -344,25 +325,11 @@ def _archive_problem(path: Path) -> str | None:
         return f"it cannot be read ({_reason(exc)})"
 
 
-# --- fetch and status -------------------------------------------------------------------------
-
-
-def _content_problem(resource: Resource, file: RemoteFile, path: Path) -> str | None:
-    if resource.layout is not None:
-        return _archive_problem(path)
-    if file.filename.endswith(".h5") and file.file_hash is None:
-        with open(path, "rb") as handle:
-            if handle.read(8) != _HDF5_SIGNATURE:
-                return "it is not an HDF5 file"
-    return None
-
-
 def fetch(name: str, *, force: bool = False) -> list[Path]:
     """Fills the Keras cache with one registry resource and verifies every file of it.
 
-    Hashed files are checked against their hash, archives are read in full and extracted (and
-    their extraction counted), weights without a Keras hash are checked for the HDF5 signature.
-    A cached file that fails is deleted and downloaded once more.
+    Hashes are checked, archives read in full and extracted, unhashed weights checked for the
+    HDF5 signature; a cached file that fails is downloaded once more.
 
     Args:
         name: a registry name (see ``python -m dlcourse fetch --list``).
@@ -386,8 +353,7 @@ def fetch(name: str, *, force: bool = False) -> list[Path]:
     paths = []
     for file in resource.files:
         path = _get_file(resource, file, force=force)
-        problem = _content_problem(resource, file, path)
-        if problem is not None:
+        if _content_problem(resource, file, path) is not None:
             path.unlink(missing_ok=True)
             path = _get_file(resource, file, force=True)
             problem = _content_problem(resource, file, path)
@@ -404,13 +370,7 @@ def fetch(name: str, *, force: bool = False) -> list[Path]:
 
 @dataclass(frozen=True)
 class CacheStatus:
-    """What the cache holds of one resource (see :func:`cache_status`).
-
-    Attributes:
-        name: the registry name.
-        ok: whether a loader can use it now without downloading.
-        detail: what was found, in words.
-    """
+    """What the cache holds of one resource: its ``name``, whether it is usable now (``ok``) and the ``detail``."""
 
     name: str
     ok: bool
@@ -418,16 +378,7 @@ class CacheStatus:
 
 
 def cache_status(name: str) -> CacheStatus:
-    """Reports, without downloading, whether the cache holds a resource (hashes are checked).
-
-    An archive counts as usable when its extraction is complete, or when the archive is cached
-    (it is extracted on first use); MobileNetV2 weights are checked for the HDF5 signature.
-
-    Args:
-        name: a registry name.
-
-    Returns:
-        A :class:`CacheStatus`.
+    """Returns a :class:`CacheStatus` of registry resource ``name``, checking hashes, downloading nothing.
 
     Raises:
         TypeError, ValueError: if ``name`` is not a registry name.

@@ -1,10 +1,4 @@
-"""Cats vs dogs as streaming image datasets (notebooks 09 and 10).
-
-``cats_and_dogs_filtered.zip`` is extracted once into the Keras cache
-(``datasets/cats_and_dogs_filtered_extracted/cats_and_dogs_filtered``) and checked by content:
-1,000 cats and 1,000 dogs in ``train/``, 500 and 500 in ``validation/``. The images are always
-read from the files, batch by batch, never loaded into one big array.
-"""
+"""Cats vs dogs as ``tf.data`` datasets streamed from the image files (notebooks 09 and 10)."""
 
 from __future__ import annotations
 
@@ -27,10 +21,7 @@ _PER_CLASS = {"train": 1_000, "validation": 500}
 
 
 def cats_vs_dogs_folder() -> Path:
-    """Returns the checked ``cats_and_dogs_filtered`` folder, extracting it once.
-
-    Returns:
-        The path of ``cats_and_dogs_filtered`` (with ``train/`` and ``validation/``) in the Keras cache.
+    """Returns the checked ``cats_and_dogs_filtered`` folder (``train/``, ``validation/``), extracting it once.
 
     Raises:
         DataUnavailableError: if the archive is neither cached nor downloadable, or is corrupt.
@@ -98,29 +89,22 @@ def _split_dataset(folder: Path, split: str, *, image_size, batch_size, max_per_
 def load_cats_vs_dogs(*, image_size=(180, 180), batch_size=32, max_per_class=None, seed=0, cache="memory"):
     """Loads cats vs dogs as batched ``tf.data`` datasets read from the image files.
 
-    The full splits come from ``keras.utils.image_dataset_from_directory`` (2,000 training and
-    1,000 validation images). A subset (``max_per_class``) picks that many images per class and
-    split with the seed and reads them from their files the same way (decode, bilinear resize),
-    so quick mode streams from disk too. Then ``.cache()``, a per-epoch shuffle of the training
-    set and ``.prefetch(tf.data.AUTOTUNE)``.
-
-    Caching in memory holds the decoded float32 images: about 1.2 GB for both full splits at
-    180x180. ``cache="disk"`` writes the cache under ``build_dir("tf-cache")`` instead (named
-    after the size, subset and seed; delete it when the images change), ``cache=None`` decodes
-    the files on every epoch.
+    The full splits (2,000 training, 1,000 validation images) come from
+    ``keras.utils.image_dataset_from_directory``; a subset is read from the chosen files the same
+    way. Then ``.cache()``, a per-epoch shuffle of the training set and ``.prefetch``. The memory
+    cache holds about 1.2 GB at 180x180; ``cache="disk"`` writes it under
+    ``build_dir("tf-cache")``, ``cache=None`` decodes the files every epoch.
 
     Args:
         image_size: ``(height, width)`` the images are resized to.
         batch_size: images per batch.
-        max_per_class: keep this many images per class in each split (``None``: all; the
-            validation split holds at most 500 per class).
+        max_per_class: keep this many images per class in each split (``None``: all).
         seed: seed of the subset and of the shuffling.
         cache: ``"memory"``, ``"disk"`` or ``None``.
 
     Returns:
-        ``(train_ds, validation_ds)`` yielding ``(images, labels)``: float32 images
-        ``(batch, height, width, 3)`` with values 0-255 and int32 labels (0 cat, 1 dog); each
-        dataset has ``class_names`` ``["cats", "dogs"]``.
+        ``(train_ds, validation_ds)`` of float32 images 0-255 and int32 labels (0 cat, 1 dog),
+        with ``class_names``.
 
     Raises:
         TypeError, ValueError: for a bad option.

@@ -1,16 +1,8 @@
 """IMDB movie reviews from the raw text archive ``aclImdb_v1.tar.gz`` (notebook 01).
 
-The archive is extracted once into the Keras cache (``datasets/aclImdb_v1_extracted/aclImdb``;
-the 50,000 unlabelled ``train/unsup`` reviews of the published archive are left out) and checked
-by content: 12,500 reviews in each of ``train/neg``, ``train/pos``, ``test/neg``, ``test/pos``.
-
-Two ways in:
-
-* :func:`load_imdb_texts` returns NumPy arrays, shuffled once by a seed. Use it for a hold-out
-  split (notebook 01 holds out the first 10,000 training reviews).
-* :func:`load_imdb_reviews` returns ``tf.data`` datasets from
-  ``keras.utils.text_dataset_from_directory``. Its training set is reshuffled on every pass, so
-  never split it with ``take``/``skip``: the two parts would overlap from one epoch to the next.
+The archive is extracted once into the Keras cache, without the unlabelled ``train/unsup``
+reviews. :func:`load_imdb_texts` gives arrays shuffled once (safe for hold-out splits);
+:func:`load_imdb_reviews` gives ``tf.data`` datasets reshuffled every pass.
 """
 
 from __future__ import annotations
@@ -25,10 +17,9 @@ from dlcourse.data.registry import get
 from dlcourse.data.subsets import subset_indices
 from dlcourse.validation import check_bool, check_int, check_max_size, check_seed
 
-__all__ = ["IMDB_CLASS_NAMES", "load_imdb_reviews", "load_imdb_texts", "load_imdb_word_index"]
+__all__ = ["load_imdb_reviews", "load_imdb_texts", "load_imdb_word_index"]
 
-IMDB_CLASS_NAMES = ("neg", "pos")
-"""The review folders; label 0 is negative and label 1 positive."""
+_CLASS_NAMES = ("neg", "pos")  # label 0 is negative, 1 positive
 
 _SPLIT_SIZE = 25_000  # labelled reviews per split, 12,500 per class
 
@@ -36,7 +27,7 @@ _SPLIT_SIZE = 25_000  # labelled reviews per split, 12,500 per class
 def _review_files(split_dir: Path) -> tuple[list[str], np.ndarray]:
     """Lists a split's reviews as ``text_dataset_from_directory`` does: class folders, sorted names."""
     paths, labels = [], []
-    for label, name in enumerate(IMDB_CLASS_NAMES):
+    for label, name in enumerate(_CLASS_NAMES):
         folder = split_dir / name
         names = sorted(n for n in os.listdir(folder) if n.endswith(".txt"))
         paths.extend(str(folder / n) for n in names)
@@ -57,11 +48,9 @@ def _read_split(split_dir: Path, size, seed: int):
 def load_imdb_texts(*, max_train=None, max_test=None, seed=0):
     """Loads the IMDB reviews as NumPy arrays of texts and labels, shuffled once by ``seed``.
 
-    Safe for hold-out splits: the order is fixed, so ``x_train[:10000]`` is the same 10,000
-    reviews on every run with the same seed, and never overlaps ``x_train[10000:]``. A subset is
-    stratified (``max_train=2000`` gives 1,000 positive and 1,000 negative reviews). The raw
-    reviews of the published archive contain ``<br />`` line breaks; the standardization of
-    :func:`dlcourse.data.multi_hot_vectorizer` removes them.
+    The order is fixed by the seed, so ``x_train[:10000]`` never overlaps ``x_train[10000:]``.
+    A subset is stratified. The raw reviews hold ``<br />`` line breaks, which
+    :func:`dlcourse.data.multi_hot_vectorizer` removes.
 
     Args:
         max_train: keep this many training reviews (``None``: all 25,000).
@@ -96,13 +85,10 @@ def _read_splits(max_train, max_test, seed):
 def load_imdb_reviews(*, max_train=None, max_test=None, seed=0, as_numpy=False, batch_size=32):
     """Loads the IMDB reviews as ``tf.data`` datasets of ``(text, label)`` batches.
 
-    Without a subset the datasets are ``keras.utils.text_dataset_from_directory`` on ``train/``
-    and ``test/`` with ``class_names=["neg", "pos"]`` (which leaves out ``train/unsup`` of the
-    published archive). The training set is shuffled again on every pass, which suits
-    ``fit`` but makes ``take``/``skip`` hold-out splits leak: use :func:`load_imdb_texts` (or
-    ``as_numpy=True``) for a hold-out split. With ``max_train``/``max_test`` the chosen reviews
-    (stratified) are read once and served by ``tf.data`` with the same element types: string
-    texts and int32 labels.
+    Without a subset: ``keras.utils.text_dataset_from_directory`` on ``train/`` and ``test/``;
+    with one, the chosen reviews (stratified) served by ``tf.data`` with the same element types.
+    The training set is reshuffled every pass, so ``take``/``skip`` hold-out splits would leak:
+    use :func:`load_imdb_texts` (or ``as_numpy=True``) for those.
 
     Args:
         max_train: keep this many training reviews (``None``: all 25,000).
@@ -139,7 +125,7 @@ def load_imdb_reviews(*, max_train=None, max_test=None, seed=0, as_numpy=False, 
     for split, size, split_seed, training in (("train", max_train, seed, True), ("test", max_test, seed + 1, False)):
         if size is None:
             ds = keras.utils.text_dataset_from_directory(
-                folder / split, class_names=list(IMDB_CLASS_NAMES), batch_size=batch_size,
+                folder / split, class_names=list(_CLASS_NAMES), batch_size=batch_size,
                 shuffle=training, seed=split_seed,
             )
         else:
@@ -148,7 +134,7 @@ def load_imdb_reviews(*, max_train=None, max_test=None, seed=0, as_numpy=False, 
             if training:
                 ds = ds.shuffle(len(texts), seed=split_seed, reshuffle_each_iteration=True)
             ds = ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
-            ds.class_names = list(IMDB_CLASS_NAMES)
+            ds.class_names = list(_CLASS_NAMES)
         datasets.append(ds)
     return tuple(datasets)
 
@@ -156,10 +142,7 @@ def load_imdb_reviews(*, max_train=None, max_test=None, seed=0, as_numpy=False, 
 def load_imdb_word_index() -> dict[str, int]:
     """Loads the word index of the Keras IMDB sequences (``keras.datasets.imdb.get_word_index``).
 
-    The file comes from the Keras cache (checked against Keras's md5) or is downloaded there.
-    The indices start at 1 for the most frequent word (``"the"``); in the sequences of
-    ``keras.datasets.imdb`` every index is shifted by 3 (0 padding, 1 start, 2 out of
-    vocabulary): subtract 3 from a sequence value before looking it up here.
+    Index 1 is the most frequent word; ``keras.datasets.imdb``'s sequences shift every index by 3.
 
     Returns:
         A dict of 88,584 words to their indices.

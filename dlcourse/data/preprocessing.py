@@ -46,11 +46,9 @@ def _numeric(name: str, x) -> np.ndarray:
 def standardize(x_train, *others):
     """Standardizes features with the mean and standard deviation of ``x_train`` only.
 
-    The statistics always come from the first argument, the training data; every further array
-    (validation, test, new data) is scaled with them and never contributes to them. A feature
-    that is constant in ``x_train`` gets a standard deviation of 1 (it becomes 0, not NaN). The
-    statistics are those of ``sklearn.preprocessing.StandardScaler`` (population standard
-    deviation), per feature even for images: ``(n, 28, 28)`` gives 28x28 means.
+    Every further array is scaled with the training statistics and never contributes to them.
+    The statistics are ``sklearn.preprocessing.StandardScaler``'s, per feature (``(n, 28, 28)``
+    gives 28x28 means); a constant feature gets a standard deviation of 1.
 
     Args:
         x_train: the training data, shape ``(samples, *features)``; the statistics are per feature.

@@ -1,14 +1,8 @@
 """Reuters-21578 newswires from the original SGML distribution (notebook 02).
 
-A small standard-library parser reads the 22 ``reut2-NNN.sgm`` files of ``reuters21578.tar.gz``
-(latin-1). The course's task is single-label topic classification on the ModApte split:
-
-* ModApte: ``LEWISSPLIT="TRAIN"`` / ``"TEST"`` with ``TOPICS="YES"`` (9,603 / 3,299 stories);
-* single-topic stories only (exactly one ``<D>`` in ``<TOPICS>``): 6,552 train / 2,581 test;
-* topics that occur in both splits: **52 topics, 6,532 train / 2,568 test stories** (9,100 in all),
-  which is the collection known as R52.
-
-These figures were measured on the archive and are checked by the tests.
+A standard-library parser reads the 22 ``reut2-NNN.sgm`` files (latin-1). The task is
+single-label topic classification on the ModApte split (``LEWISSPLIT`` TRAIN/TEST with
+``TOPICS="YES"``), single-topic stories of the 52 topics found in both splits: R52.
 """
 
 from __future__ import annotations
@@ -39,14 +33,8 @@ __all__ = [
     "read_reuters_stories",
 ]
 
-REUTERS_TRAIN_SIZE = 6_532
-"""Single-topic ModApte training stories whose topic also occurs in the test split."""
-
-REUTERS_TEST_SIZE = 2_568
-"""Single-topic ModApte test stories whose topic also occurs in the training split."""
-
-REUTERS_NUM_TOPICS = 52
-"""Topics that single-topic stories of both ModApte splits have."""
+REUTERS_TRAIN_SIZE, REUTERS_TEST_SIZE, REUTERS_NUM_TOPICS = 6_532, 2_568, 52
+"""R52's training and test stories and topics (measured on the archive; checked by the tests)."""
 
 _DOC = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.S)
 _ATTR = re.compile(r'([A-Z]+)="([^"]*)"')
@@ -61,16 +49,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class ReutersStory:
-    """One ``<REUTERS>`` document.
-
-    Attributes:
-        newid: the ``NEWID`` attribute (1 to 21,578).
-        lewis_split: ``"TRAIN"``, ``"TEST"`` or ``"NOT-USED"``.
-        topics_attr: the ``TOPICS`` attribute: ``"YES"``, ``"NO"`` or ``"BYPASS"``.
-        topics: the topic codes in ``<TOPICS>``, such as ``("earn",)``.
-        title: the ``<TITLE>`` text (may be empty).
-        body: the ``<BODY>`` text, or the unformatted text of an ``UNPROC`` story.
-    """
+    """One ``<REUTERS>`` document: its ``NEWID``, ``LEWISSPLIT`` and ``TOPICS`` attributes, its
+    ``<TOPICS>`` codes, ``<TITLE>``, and ``<BODY>`` (or the whole text of an ``UNPROC`` story)."""
 
     newid: int
     lewis_split: str
@@ -100,10 +80,10 @@ def parse_reuters_sgml(text: str) -> Iterator[ReutersStory]:
     """Yields the stories of one Reuters-21578 SGML file's content.
 
     Args:
-        text: the content of a ``reut2-NNN.sgm`` file (read it as latin-1).
+        text: the content of a ``reut2-NNN.sgm`` file, read as latin-1.
 
     Yields:
-        One :class:`ReutersStory` per ``<REUTERS ...>...</REUTERS>`` element, in file order.
+        One :class:`ReutersStory` per ``<REUTERS>`` element, in file order.
 
     Raises:
         TypeError: if ``text`` is not a string.
@@ -158,8 +138,7 @@ def read_reuters_stories(folder=None) -> tuple[ReutersStory, ...]:
     """Returns all 21,578 stories of the collection, in ``NEWID`` order.
 
     Args:
-        folder: a folder holding the ``reut2-NNN.sgm`` files (default: the extracted
-            ``reuters21578.tar.gz`` in the Keras cache, fetched and extracted when needed).
+        folder: a folder of ``reut2-NNN.sgm`` files (default: the archive in the Keras cache).
 
     Returns:
         A tuple of :class:`ReutersStory` (parsed once per process and folder).
@@ -188,14 +167,8 @@ def read_reuters_stories(folder=None) -> tuple[ReutersStory, ...]:
 
 
 def modapte_single_topic(stories) -> tuple[list[ReutersStory], list[ReutersStory], tuple[str, ...]]:
-    """Selects the single-topic ModApte stories whose topic occurs in both splits.
-
-    Args:
-        stories: parsed stories, such as :func:`read_reuters_stories`'s.
-
-    Returns:
-        ``(train_stories, test_stories, topics)``, the topics sorted alphabetically.
-    """
+    """Returns ``(train_stories, test_stories, topics)``: the single-topic ModApte stories whose topic
+    occurs in both splits, and those topics, sorted."""
     single = [s for s in stories if len(s.topics) == 1 and s.modapte_split is not None]
     in_split = {split: Counter(s.topics[0] for s in single if s.modapte_split == split) for split in ("train", "test")}
     topics = tuple(sorted(set(in_split["train"]) & set(in_split["test"])))
@@ -206,14 +179,9 @@ def modapte_single_topic(stories) -> tuple[list[ReutersStory], list[ReutersStory
 def load_reuters_newswires(*, max_train=None, max_test=None, seed=0):
     """Loads Reuters-21578 for single-label topic classification (ModApte, 52 topics).
 
-    The stories are read from the original SGML distribution (``reuters21578.tar.gz`` in the
-    Keras cache; extracted once). Kept: ModApte stories (``LEWISSPLIT`` TRAIN or TEST with
-    ``TOPICS="YES"``) with exactly one topic, and only topics found in both splits. Measured on
-    the archive: 9,494 stories have one topic, 6,552 of them in ModApte-train and 2,581 in
-    ModApte-test; 52 topics occur in both splits, leaving **6,532 training and 2,568 test
-    stories** (the R52 collection). The text of a story is its title and body.
-
-    Both splits come back shuffled by ``seed``; a subset is stratified by topic.
+    Kept: ModApte stories with exactly one topic, of the 52 topics found in both splits: 6,532
+    training and 2,568 test stories (R52). A story's text is its title and body. Both splits
+    come back shuffled by ``seed``; a subset is stratified by topic.
 
     Args:
         max_train: keep this many training stories (``None``: all 6,532).
@@ -221,9 +189,8 @@ def load_reuters_newswires(*, max_train=None, max_test=None, seed=0):
         seed: seed of the order and of the subset.
 
     Returns:
-        ``(x_train, y_train), (x_test, y_test), topic_names``: texts as NumPy object arrays of
-        ``str``, int32 labels indexing ``topic_names`` (a tuple of the 52 topic codes, sorted;
-        ``"earn"`` and ``"acq"`` are the largest).
+        ``(x_train, y_train), (x_test, y_test), topic_names``: object arrays of ``str``, int32
+        labels indexing ``topic_names`` (the 52 topic codes, sorted).
 
     Raises:
         TypeError, ValueError: for a bad ``max_train``, ``max_test`` or ``seed``.

@@ -1,23 +1,8 @@
 """Seeded subsets of a labelled dataset: the loaders' ``max_*`` subsets, some classes, a few labels per class.
 
-:func:`subset_indices` chooses the rows that the loaders' ``max_train``/``max_test`` options
-keep. Classification subsets are stratified: each class keeps its share of the full set (largest
-remainder rounding), so a 1,000-review IMDB subset holds 500 positive and 500 negative reviews.
-The chosen indices come back shuffled by the same seed, so the same seed always gives the same
-subset in the same order, and the order never follows the classes (Keras's ``validation_split``
-takes the last samples, so sorted data would give a one-class validation set).
-
-The other helpers carve new tasks out of a labelled dataset.
-
-Notebook 10 measures transfer learning without any download: a network is trained on a *source*
-task (eight Fashion-MNIST classes, all their images) and reused on a *target* task (the two
-other classes) for which only a few hundred labelled images are available::
-
-    target = (0, 6)                                                  # T-shirt/top vs Shirt
-    source = other_classes(target, num_classes=10)
-    x_source, y_source = select_classes(x_train, y_train, source)     # labels 0-7
-    x_pool, y_pool = select_classes(x_train, y_train, target)         # labels 0-1
-    x_few, y_few = sample_per_class(x_pool, y_pool, 100, seed=0)       # 200 labelled images
+Classification subsets are stratified (each class keeps its share, largest remainder rounding)
+and come back shuffled by the seed, so the order never follows the classes. The other helpers
+carve a few-label *target* task out of a dataset (notebook 10).
 """
 
 from __future__ import annotations
@@ -62,13 +47,6 @@ def _check_xy(x, y) -> tuple[np.ndarray, np.ndarray]:
 def other_classes(classes, *, num_classes: int) -> tuple[int, ...]:
     """Returns the labels ``0 .. num_classes - 1`` that are not in ``classes``, in order.
 
-    Args:
-        classes: the labels to leave out, such as the target task's ``(0, 6)``.
-        num_classes: the number of classes of the whole dataset.
-
-    Returns:
-        The remaining labels, e.g. ``(1, 2, 3, 4, 5, 7, 8, 9)``.
-
     Raises:
         TypeError: if ``classes`` is not a sequence of ints or ``num_classes`` not an int.
         ValueError: if ``classes`` is empty, repeats a label, holds a label outside
@@ -96,24 +74,19 @@ def other_classes(classes, *, num_classes: int) -> tuple[int, ...]:
 def select_classes(x, y, classes):
     """Keeps the samples of some classes and renumbers their labels ``0, 1, ...``.
 
-    The new label of a sample is the position of its old label in ``classes``: with
-    ``classes=(0, 6)`` a T-shirt (0) becomes 0 and a shirt (6) becomes 1. The samples keep their
-    order. A class of ``classes`` that has no sample in ``y`` is allowed (it just selects none).
+    The new label is the position of the old one in ``classes`` (``classes=(0, 6)``: 6 becomes
+    1). The samples keep their order.
 
     Args:
-        x: the samples, an array with one row per sample (any further axes).
+        x: the samples, an array with one row per sample.
         y: their integer class labels, shape ``(n,)``.
         classes: the labels to keep, in the order that defines the new labels.
 
     Returns:
-        ``(x_selected, y_selected)``: the rows of ``x`` whose label is in ``classes``, and their
-        new labels as int32.
+        ``(x_selected, y_selected)``, the new labels as int32.
 
     Raises:
-        TypeError: if ``x`` is not an array, ``y`` does not hold integers or ``classes`` is not
-            a sequence of ints.
-        ValueError: if ``y`` is not 1-D, ``x`` and ``y`` differ in length, or ``classes`` is
-            empty or repeats a label.
+        TypeError, ValueError: for a bad ``x``, ``y`` (1-D integer labels) or ``classes``.
 
     Example:
 
@@ -134,10 +107,6 @@ def select_classes(x, y, classes):
 def sample_per_class(x, y, n_per_class: int, *, seed: int = 0):
     """Draws ``n_per_class`` samples of every class present in ``y``, in a shuffled order.
 
-    This is how a task with "only a few labels" is simulated: the same seed always gives the same
-    samples in the same order; a different seed gives another draw, to see how much a result
-    depends on which few images were labelled.
-
     Args:
         x: the samples, an array with one row per sample.
         y: their integer class labels, shape ``(n,)``.
@@ -148,11 +117,7 @@ def sample_per_class(x, y, n_per_class: int, *, seed: int = 0):
         ``(x_sample, y_sample)``: ``n_per_class * number_of_classes`` rows, the classes mixed.
 
     Raises:
-        TypeError: if ``x`` is not an array, ``y`` does not hold integers, or ``n_per_class``
-            or ``seed`` is not an int.
-        ValueError: if ``y`` is not 1-D or empty, ``x`` and ``y`` differ in length,
-            ``n_per_class`` < 1 or ``seed`` < 0, or a class has fewer than ``n_per_class``
-            samples.
+        TypeError, ValueError: for a bad argument, or a class of fewer than ``n_per_class`` samples.
 
     Example:
 
@@ -197,7 +162,7 @@ def _stratified_indices(labels, size: int, rng: np.random.Generator) -> np.ndarr
 def subset_indices(n_total: int, size: int | None, seed: int, *, labels=None, shuffle_all: bool = False):
     """Chooses the rows of a reproducible subset (stratified when ``labels`` are given).
 
-    The loaders check ``size`` and ``seed`` at their entry points; this function trusts them.
+    Used by the loaders, which check ``size`` and ``seed``; this function trusts them.
 
     Args:
         n_total: the number of rows.

@@ -1,13 +1,4 @@
-"""Text turned into fixed-width vectors, and back (notebooks 01, 02 and 05).
-
-* :func:`multi_hot_vectorizer` builds the ``TextVectorization`` multi-hot layer for raw text,
-  with :func:`standardize_review` as its standardization.
-* :func:`vectorize_texts` runs an adapted ``TextVectorization`` layer (such as
-  :func:`dlcourse.data.multi_hot_vectorizer`'s) over many texts in batches and returns one NumPy
-  array, so that 25,000 IMDB reviews become a ``(25000, 10000)`` float32 matrix (1 GB) without a
-  second, int64 copy of it in memory.
-* :func:`decode_multi_hot` reads a multi-hot vector back as the words it marks.
-"""
+"""Text turned into fixed-width vectors with ``keras.layers.TextVectorization``, and back (notebooks 01, 02, 05)."""
 
 from __future__ import annotations
 
@@ -81,28 +72,22 @@ def _check_texts(texts, *, datasets: bool = False):
 def vectorize_texts(vectorizer, texts, *, batch_size=2048, dtype="float32"):
     """Vectorizes texts with an adapted ``TextVectorization`` layer, batch by batch, into one array.
 
-    Calling the layer on all texts at once works too, but returns int64 for ``multi_hot`` (twice
-    the memory of float32) and holds that whole tensor and its conversion at the same time. This
-    function fills a preallocated array of ``dtype`` one batch at a time instead.
+    Calling the layer on all texts at once returns int64 for ``multi_hot`` (twice float32's
+    memory) and holds that tensor and its conversion at once; this fills a preallocated array.
 
     Args:
         vectorizer: an adapted ``keras.layers.TextVectorization`` with a fixed-width
-            ``output_mode`` (``"multi_hot"``, ``"count"``, ``"tf_idf"`` or ``"one_hot"``), such as
-            :func:`dlcourse.data.multi_hot_vectorizer`'s.
+            ``output_mode`` (``"multi_hot"``, ``"count"``, ``"tf_idf"`` or ``"one_hot"``).
         texts: a list or 1-D NumPy array of ``str``.
         batch_size: texts vectorized per call of the layer.
-        dtype: the NumPy dtype of the result (``"float32"``: what a ``Dense`` layer takes).
+        dtype: the NumPy dtype of the result.
 
     Returns:
-        A NumPy array of shape ``(len(texts), width)``, where ``width`` is the layer's
-        vocabulary size (``max_tokens`` with ``pad_to_max_tokens=True``); row ``i`` is
-        ``vectorizer([texts[i]])``.
+        An array of shape ``(len(texts), width)``; row ``i`` is ``vectorizer([texts[i]])``.
 
     Raises:
-        TypeError: if ``vectorizer`` is not a ``TextVectorization``, ``texts`` is not text,
-            ``batch_size`` is not an int or ``dtype`` is not a NumPy dtype.
-        ValueError: if the vectorizer is not adapted or its output width varies (``"int"``
-            mode), ``texts`` is empty or not 1-D, or ``batch_size < 1``.
+        TypeError, ValueError: for a bad argument, such as a vectorizer not adapted or of
+            ``"int"`` mode (whose rows differ in width).
 
     Example:
 
@@ -128,14 +113,11 @@ def vectorize_texts(vectorizer, texts, *, batch_size=2048, dtype="float32"):
 def decode_multi_hot(vector, vocabulary):
     """Returns the words that a multi-hot (or count) vector marks, in vocabulary order.
 
-    With the vocabulary of a ``TextVectorization`` layer (``vectorizer.get_vocabulary()``) the
-    words come most frequent first, and ``"[UNK]"`` (the vocabulary's first entry) stands for
-    every word outside the vocabulary. The order and the
-    repetitions of the original text are gone: that is what a bag of words forgets.
+    The order and repetitions of the text are gone: that is what a bag of words forgets.
 
     Args:
         vector: a 1-D array of numbers, one per vocabulary entry; every non-zero entry counts.
-        vocabulary: the words, one per entry of ``vector`` (a list, tuple or array of ``str``).
+        vocabulary: the words, such as ``vectorizer.get_vocabulary()``.
 
     Returns:
         A list of ``str``.
@@ -162,9 +144,7 @@ def decode_multi_hot(vector, vocabulary):
     if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         raise TypeError(f"vector must be a 1-D array of numbers; received dtype {array.dtype}")
     if array.ndim != 1:
-        raise ValueError(
-            f"vector must be 1-D (one text's vector, such as x[0]); received shape {array.shape}"
-        )
+        raise ValueError(f"vector must be 1-D (one text's vector, such as x[0]); received shape {array.shape}")
     if len(array) != len(words):
         raise ValueError(
             f"vector and vocabulary must have the same length; received len(vector)={len(array)} and "
@@ -176,9 +156,8 @@ def decode_multi_hot(vector, vocabulary):
 def standardize_review(text):
     """Lower-cases review text and strips ``<br />`` line breaks and punctuation (a ``tf`` function).
 
-    The ``standardize`` of :func:`multi_hot_vectorizer`: Keras's ``"lower_and_strip_punctuation"``
-    plus the HTML line breaks of the raw IMDB reviews, which would otherwise become the token
-    ``br``. Registered with Keras as ``"dlcourse>standardize_review"`` when a vectorizer is built.
+    Keras's ``"lower_and_strip_punctuation"`` plus the raw IMDB reviews' HTML line breaks, which
+    would become the token ``br``. Registered as ``"dlcourse>standardize_review"``.
     """
     import tensorflow as tf
 
@@ -190,16 +169,15 @@ def standardize_review(text):
 def multi_hot_vectorizer(texts, *, max_tokens=10000):
     """Builds a ``TextVectorization`` layer that turns text into multi-hot vectors, adapted to ``texts``.
 
-    The vocabulary is the ``max_tokens - 1`` most frequent words of ``texts`` (plus the
-    out-of-vocabulary token), after :func:`standardize_review`. Adapt it to training texts only.
+    The vocabulary is the ``max_tokens - 1`` most frequent words of ``texts`` after
+    :func:`standardize_review`, plus the out-of-vocabulary token.
 
     Args:
         texts: training texts: a list or array of ``str``, or a ``tf.data.Dataset`` of strings.
         max_tokens: the output vector length, including the out-of-vocabulary token.
 
     Returns:
-        An adapted ``keras.layers.TextVectorization(output_mode="multi_hot")``; calling it on a
-        batch of strings gives float32 vectors of shape ``(batch, max_tokens)``.
+        An adapted ``keras.layers.TextVectorization(output_mode="multi_hot")``.
 
     Raises:
         TypeError: if ``texts`` is not text, or ``max_tokens`` not an int.

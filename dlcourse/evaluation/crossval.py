@@ -1,8 +1,7 @@
 """K-fold and iterated K-fold validation of Keras models, one fresh model per fold.
 
-The folds come from scikit-learn's splitters (``KFold``, ``StratifiedKFold``, ``RepeatedKFold``,
-``RepeatedStratifiedKFold``, or any splitter passed as ``cv``); this module builds, trains and
-evaluates a fresh model on each and gathers the numbers into a :class:`CVResult`.
+The folds come from scikit-learn's splitters; this module trains and evaluates a fresh model on
+each and gathers the numbers into a :class:`CVResult`.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from sklearn.model_selection import KFold, RepeatedKFold, RepeatedStratifiedKFol
 from tqdm.auto import tqdm
 
 from dlcourse.config import set_seed
-from dlcourse.evaluation.result import HISTORY_COLUMNS, CVResult
+from dlcourse.evaluation.result import CVResult
 from dlcourse.precision import clear_session
 from dlcourse.training import as_dataset
 from dlcourse.validation import (
@@ -41,14 +40,6 @@ _RESERVED_FIT_KWARGS = (
 )
 
 
-def _check_build_model(build_model):
-    if not callable(build_model):
-        raise TypeError(
-            "build_model must be a callable with no arguments that returns a fresh compiled keras.Model; "
-            f"received build_model={describe(build_model)}"
-        )
-
-
 def _check_fit_kwargs(fit_kwargs) -> dict:
     if fit_kwargs is None:
         return {}
@@ -68,7 +59,11 @@ def _check_fit_kwargs(fit_kwargs) -> dict:
 
 
 def _check_common(build_model, x, y, epochs, batch_size, seed, fit_kwargs, verbose):
-    _check_build_model(build_model)
+    if not callable(build_model):
+        raise TypeError(
+            "build_model must be a callable with no arguments that returns a fresh compiled keras.Model; "
+            f"received build_model={describe(build_model)}"
+        )
     x, y = check_xy(x, y)
     epochs = check_int("epochs", epochs, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
@@ -84,6 +79,12 @@ def _check_k(k, n_samples: int) -> int:
     if k > n_samples:
         raise ValueError(f"k must be <= the number of samples ({n_samples}); received k={k}")
     return k
+
+
+def _stratify(y, k: int) -> np.ndarray:
+    labels = stratify_labels(y, argument="stratified")
+    check_class_counts(labels, k, argument="stratified", needed_for=f"k={k}")
+    return labels
 
 
 def _split_target(y: np.ndarray) -> np.ndarray:
@@ -153,103 +154,59 @@ def _run_folds(build_model, x, y, splits, *, k, repeats, epochs, batch_size, see
                             verbose=2 if verbose == 2 else 0, **fit_kwargs)
         evaluated = model.evaluate(val_data, verbose=0, return_dict=True)
         names = sorted(evaluated, key=lambda name: (name != "loss",))
-        row = {
-            "repeat": repeat,
-            "fold": fold,
-            "train_size": len(train_idx),
-            "val_size": len(val_idx),
-            "epochs": len(history.epoch),
-        }
-        row.update({f"val_{name}": float(evaluated[name]) for name in names})
-        score_rows.append(row)
+        row = {"repeat": repeat, "fold": fold, "train_size": len(train_idx), "val_size": len(val_idx),
+               "epochs": len(history.epoch)}
+        score_rows.append({**row, **{f"val_{name}": float(evaluated[name]) for name in names}})
         val_indices.append(np.asarray(val_idx))
         for metric, values in history.history.items():
-            history_frames.append(
-                pd.DataFrame(
-                    {
-                        "repeat": repeat,
-                        "fold": fold,
-                        "epoch": np.arange(1, len(values) + 1),
-                        "metric": metric,
-                        "value": np.asarray(values, dtype=float),
-                    }
-                )
-            )
+            history_frames.append(pd.DataFrame({"repeat": repeat, "fold": fold, "epoch": np.arange(1, len(values) + 1),
+                                                "metric": metric, "value": np.asarray(values, dtype=float)}))
         bar.set_postfix({f"val_{name}": f"{evaluated[name]:.4g}" for name in names})
         del model
     clear_session()
-    history = pd.concat(history_frames, ignore_index=True) if history_frames else pd.DataFrame(columns=HISTORY_COLUMNS)
+    history = pd.concat(history_frames, ignore_index=True)
     return CVResult(scores=pd.DataFrame(score_rows), history=history, val_indices=val_indices, k=k, repeats=repeats)
 
 
-def cross_validate(
-    build_model,
-    x,
-    y,
-    *,
-    k=4,
-    cv=None,
-    epochs=10,
-    batch_size=32,
-    shuffle=True,
-    stratified=False,
-    seed=0,
-    fit_kwargs=None,
-    verbose=1,
-) -> CVResult:
+def cross_validate(build_model, x, y, *, k=4, cv=None, epochs=10, batch_size=32, shuffle=True, stratified=False,
+                   seed=0, fit_kwargs=None, verbose=1) -> CVResult:
     """K-fold cross-validation of a Keras model: a fresh model trained and scored on each fold.
 
-    The samples are split into ``k`` folds by scikit-learn's ``KFold`` (``StratifiedKFold`` with
-    ``stratified=True``), shuffled with ``random_state=seed`` when ``shuffle=True``. For each
-    fold, in turn, the Keras session is cleared, the seed ``seed + fold`` is set with
-    :func:`dlcourse.set_seed`, ``build_model()`` builds a fresh compiled model, the model is
-    trained on the other folds with ``validation_data`` set to the held-out fold, and then
-    evaluated on the held-out fold. Every sample is thus validated exactly once, and the same
-    ``seed`` gives the same numbers (on a CPU). Note that the function sets the global seeds.
+    The folds come from scikit-learn's ``KFold`` (``StratifiedKFold`` with ``stratified=True``),
+    shuffled with ``random_state=seed``. For each fold the Keras session is cleared, the seed
+    ``seed + fold`` is set with :func:`dlcourse.set_seed` (the function sets the global seeds),
+    ``build_model()`` builds a fresh compiled model, which is trained on the other folds with
+    the held-out fold as ``validation_data`` and then evaluated on it. Every sample is validated
+    exactly once, and the same ``seed`` gives the same numbers (on a CPU).
 
-    The folds reach ``fit`` as :func:`dlcourse.as_dataset` pipelines (the training folds
-    reshuffled every epoch from the fold's seed, unless ``fit_kwargs`` has ``"shuffle": False``),
-    which is the same training as passing the arrays to ``fit``, with less overhead per epoch.
-
-    To train on several devices, build the model inside a ``tf.distribute`` strategy's scope:
-    either ``build_model`` opens ``with strategy.scope():`` itself, or the whole call runs inside
-    one (the session is then not cleared between folds, since clearing it would leave the scope).
+    The folds reach ``fit`` as :func:`dlcourse.as_dataset` pipelines, reshuffled every epoch
+    unless ``fit_kwargs`` has ``"shuffle": False``. To train on several devices, build the
+    model inside a ``tf.distribute`` strategy's scope (in ``build_model``, or around the call).
 
     Args:
-        build_model: a callable with no arguments returning a new *compiled* ``keras.Model``;
-            called once per fold.
+        build_model: a callable with no arguments returning a new *compiled* ``keras.Model``.
         x: the inputs, a NumPy array with samples on the first axis.
         y: the targets, with as many samples as ``x``.
         k: the number of folds, an int in ``[2, len(x)]``; ignored when ``cv`` is given.
-        cv: ``None``, or any scikit-learn splitter (an object with ``split`` and
-            ``get_n_splits``, such as ``ShuffleSplit`` or ``GroupKFold``) to use instead of
-            ``k``, ``shuffle`` and ``stratified``; one-hot ``y`` is handed to it as labels.
+        cv: ``None``, or any scikit-learn splitter (such as ``ShuffleSplit`` or ``GroupKFold``)
+            to use instead of ``k``, ``shuffle`` and ``stratified``; one-hot ``y`` reaches it as labels.
         epochs: the number of epochs of each fit, >= 1.
         batch_size: the batch size of fitting and evaluation, >= 1.
         shuffle: shuffle the samples before cutting the folds.
-        stratified: keep the class proportions of ``y`` in every fold (``y`` of class labels or
-            one-hot rows; every class needs at least ``k`` samples).
+        stratified: keep the class proportions of ``y`` (labels or one-hot rows) in every fold.
         seed: a non-negative int: the splitter's random state and the base of the fold seeds.
         fit_kwargs: ``None``, or a dict of further ``model.fit`` arguments such as
-            ``{"callbacks": [...]}`` or ``{"shuffle": False}``; it may not set the data
-            (``sample_weight`` included), ``epochs``, ``batch_size`` or ``verbose``.
-        verbose: 0 (silent), 1 (a progress bar over the folds, showing the last fold's scores) or
-            2 (the bar, and Keras's one line per epoch of every fit).
+            ``{"callbacks": [...]}``; not the data, ``epochs``, ``batch_size`` or ``verbose``.
+        verbose: 0 (silent), 1 (a progress bar over the folds) or 2 (also Keras's epoch lines).
 
     Returns:
-        A :class:`CVResult`: ``scores`` (one row per fold), ``history`` (per-epoch values),
-        ``val_indices``, and the methods ``summary()``, ``mean_curve()`` and ``best_epoch()``.
+        A :class:`CVResult`: ``scores`` (one row per fold), ``history`` (per-epoch values) and
+        ``val_indices``.
 
     Raises:
-        TypeError: if ``build_model`` is not callable or returns no ``keras.Model``, ``x``/``y``
-            are not arrays, ``cv`` is not a splitter, or an option has the wrong type.
-        ValueError: if ``x`` and ``y`` differ in length, ``k`` < 2 or ``k`` > ``len(x)``,
-            ``epochs`` or ``batch_size`` < 1, ``stratified=True`` with targets that are not class
-            labels or with a class of fewer than ``k`` samples, ``fit_kwargs`` sets a reserved
-            argument, or ``build_model`` returns an uncompiled model (or the same model twice);
-            also, before any training, if ``x`` holds NaN/inf, its samples do not fit the model's
-            input, or ``y`` holds targets the model's loss cannot take (class indices out of range,
-            binary labels outside [0, 1]).
+        TypeError, ValueError: for a bad argument, and before any training when ``build_model``
+            returns no fresh compiled model, ``x`` holds NaN/inf or does not fit its input, or
+            ``y`` holds targets its loss cannot take.
 
     Example:
 
@@ -262,8 +219,6 @@ def cross_validate(
     >>> result = cross_validate(build_model, x, y, k=4, epochs=2, verbose=0)
     >>> result.scores[["fold", "train_size", "val_size"]].values.tolist()
     [[0, 30, 10], [1, 30, 10], [2, 30, 10], [3, 30, 10]]
-    >>> result.mean_curve("val_mae").shape
-    (2,)
     """
     x, y, epochs, batch_size, seed, fit_kwargs, verbose = _check_common(
         build_model, x, y, epochs, batch_size, seed, fit_kwargs, verbose
@@ -272,13 +227,9 @@ def cross_validate(
     check_bool("stratified", stratified)
     if cv is None:
         k = _check_k(k, len(x))
-        if stratified:
-            labels = stratify_labels(y, argument="stratified")
-            check_class_counts(labels, k, argument="stratified", needed_for=f"k={k}")
-            splitter = StratifiedKFold(n_splits=k, shuffle=shuffle, random_state=seed if shuffle else None)
-        else:
-            labels = y
-            splitter = KFold(n_splits=k, shuffle=shuffle, random_state=seed if shuffle else None)
+        kind = StratifiedKFold if stratified else KFold
+        splitter = kind(n_splits=k, shuffle=shuffle, random_state=seed if shuffle else None)
+        splits = list(splitter.split(x, _stratify(y, k) if stratified else y))
         repeats = 1
     else:
         if not (callable(getattr(cv, "split", None)) and callable(getattr(cv, "get_n_splits", None))):
@@ -288,63 +239,34 @@ def cross_validate(
             )
         if stratified:
             raise ValueError("stratified=True cannot be combined with cv: pass cv=StratifiedKFold(...) instead")
-        labels = _split_target(y)
-        splitter = cv
+        splits = list(cv.split(x, _split_target(y)))
+        if not splits:
+            raise ValueError(f"cv must produce at least one split; received cv={cv!r}, which produced none")
         repeats = int(getattr(cv, "n_repeats", 1))
-    splits = list(splitter.split(x, labels))
-    if not splits:
-        raise ValueError(f"cv must produce at least one split; received cv={cv!r}, which produced none")
-    if cv is not None:
         k = max(len(splits) // repeats, 1)
-    return _run_folds(
-        build_model, x, y, splits,
-        k=k, repeats=repeats, epochs=epochs, batch_size=batch_size, seed=seed, fit_kwargs=fit_kwargs, verbose=verbose,
-    )
+    return _run_folds(build_model, x, y, splits, k=k, repeats=repeats, epochs=epochs, batch_size=batch_size,
+                      seed=seed, fit_kwargs=fit_kwargs, verbose=verbose)
 
 
-def iterated_kfold(
-    build_model,
-    x,
-    y,
-    *,
-    k=4,
-    repeats=3,
-    epochs=10,
-    batch_size=32,
-    stratified=False,
-    seed=0,
-    fit_kwargs=None,
-    verbose=1,
-) -> CVResult:
-    """Iterated K-fold validation with shuffling: K-fold run ``repeats`` times, reshuffled each time.
+def iterated_kfold(build_model, x, y, *, k=4, repeats=3, epochs=10, batch_size=32, stratified=False, seed=0,
+                   fit_kwargs=None, verbose=1) -> CVResult:
+    """Iterated K-fold validation: K-fold run ``repeats`` times, reshuffled each time.
 
     The splits are scikit-learn's ``RepeatedKFold(n_splits=k, n_repeats=repeats,
     random_state=seed)`` (``RepeatedStratifiedKFold`` with ``stratified=True``): ``repeats * k``
-    fits in all, each of a fresh model, as in :func:`cross_validate`. Every sample is validated
-    exactly ``repeats`` times, once per repeat. It costs ``repeats`` times more than K-fold and
-    gives a steadier estimate when data are scarce; :meth:`CVResult.summary` shows how much the
-    K-fold estimate moves between repeats (``repeat_std``).
+    fits of fresh models, as in :func:`cross_validate`. A steadier estimate when data are
+    scarce; :meth:`CVResult.summary` shows how much it moves between repeats (``repeat_std``).
 
     Args:
-        build_model: a callable with no arguments returning a new compiled ``keras.Model``.
-        x: the inputs, a NumPy array with samples on the first axis.
-        y: the targets, with as many samples as ``x``.
-        k: the number of folds per repeat, an int in ``[2, len(x)]``.
+        build_model, x, y, k, epochs, batch_size, stratified, seed, fit_kwargs, verbose: as in
+            :func:`cross_validate`.
         repeats: the number of repeats, >= 1.
-        epochs: the number of epochs of each fit, >= 1.
-        batch_size: the batch size, >= 1.
-        stratified: keep the class proportions of ``y`` in every fold.
-        seed: a non-negative int: the splitter's random state and the base of the fit seeds.
-        fit_kwargs: ``None`` or a dict of further ``model.fit`` arguments (not the data,
-            ``epochs``, ``batch_size`` or ``verbose``), as in :func:`cross_validate`.
-        verbose: 0 (silent), 1 (a progress bar over the fits) or 2 (also Keras's epoch lines).
 
     Returns:
         A :class:`CVResult` with ``repeats * k`` rows of scores, numbered by ``repeat`` and ``fold``.
 
     Raises:
-        TypeError: as :func:`cross_validate`, and if ``repeats`` is not an int.
-        ValueError: as :func:`cross_validate`, and if ``repeats`` < 1.
+        TypeError, ValueError: as :func:`cross_validate`, and for a bad ``repeats``.
 
     Example:
 
@@ -362,15 +284,7 @@ def iterated_kfold(
     k = _check_k(k, len(x))
     repeats = check_int("repeats", repeats, minimum=1)
     check_bool("stratified", stratified)
-    if stratified:
-        labels = stratify_labels(y, argument="stratified")
-        check_class_counts(labels, k, argument="stratified", needed_for=f"k={k}")
-        splitter = RepeatedStratifiedKFold(n_splits=k, n_repeats=repeats, random_state=seed)
-    else:
-        labels = y
-        splitter = RepeatedKFold(n_splits=k, n_repeats=repeats, random_state=seed)
-    splits = list(splitter.split(x, labels))
-    return _run_folds(
-        build_model, x, y, splits,
-        k=k, repeats=repeats, epochs=epochs, batch_size=batch_size, seed=seed, fit_kwargs=fit_kwargs, verbose=verbose,
-    )
+    kind = RepeatedStratifiedKFold if stratified else RepeatedKFold
+    splits = list(kind(n_splits=k, n_repeats=repeats, random_state=seed).split(x, _stratify(y, k) if stratified else y))
+    return _run_folds(build_model, x, y, splits, k=k, repeats=repeats, epochs=epochs, batch_size=batch_size,
+                      seed=seed, fit_kwargs=fit_kwargs, verbose=verbose)

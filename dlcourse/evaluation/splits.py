@@ -1,9 +1,4 @@
-"""Hold-out splits: one training/validation split of arrays.
-
-The splitting itself is scikit-learn's (:func:`sklearn.model_selection.train_test_split`,
-``KFold``, ``StratifiedKFold`` and their repeated versions); this module only checks the
-arguments first.
-"""
+"""Hold-out splits: scikit-learn's ``train_test_split``, its arguments checked first."""
 
 from __future__ import annotations
 
@@ -20,10 +15,8 @@ __all__ = ["holdout_split"]
 def holdout_split(x, y, *, validation_size=0.2, shuffle=True, stratify=False, seed=0):
     """Splits ``x`` and ``y`` into a training part and a validation part.
 
-    A thin, checked wrapper of :func:`sklearn.model_selection.train_test_split`: the same order of
-    results, the same meaning of a float or an int size, and ``seed`` as its ``random_state``.
-    With ``stratify=True`` both parts keep the class proportions of ``y`` (class labels of shape
-    ``(n,)``, or one-hot rows, whose argmax is used).
+    :func:`sklearn.model_selection.train_test_split` with ``seed`` as its ``random_state``. With
+    ``stratify=True`` both parts keep the class proportions of ``y`` (labels or one-hot rows).
 
     Args:
         x: the inputs, a NumPy array (any dtype, strings included) with samples on the first axis.
@@ -38,10 +31,8 @@ def holdout_split(x, y, *, validation_size=0.2, shuffle=True, stratify=False, se
         ``(x_train, x_val, y_train, y_val)``, NumPy arrays.
 
     Raises:
-        TypeError: if ``x`` or ``y`` is not array-like, or an option has the wrong type.
-        ValueError: if ``x`` and ``y`` differ in length, ``validation_size`` is out of range,
-            ``stratify=True`` with ``shuffle=False``, or ``y`` holds no class labels when
-            ``stratify=True``.
+        TypeError, ValueError: for a bad argument, such as ``stratify=True`` with ``shuffle=False``
+            or with targets that are not class labels.
 
     Example:
 

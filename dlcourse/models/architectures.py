@@ -1,21 +1,15 @@
 """Whole convolutional architectures: the classic ones at their published sizes, and small ones.
 
-* :func:`lenet5`, :func:`alexnet`, :func:`vgg16` reproduce the published layer sizes and
-  parameter counts.
-* :func:`small_vgg`, :func:`small_inception`, :func:`small_resnet` are a few blocks of the real
-  architecture (:mod:`dlcourse.models.blocks`) with a global average pooling top, sized so that an
-  epoch over a few thousand 28x28 images takes seconds on a laptop CPU. The comparison they support
-  is of the ideas (stacked 3x3 convolutions, parallel branches, residual connections), not of
-  ImageNet accuracy.
+The small ones are a few blocks (:mod:`dlcourse.models.blocks`) under a global average pooling
+top, small enough to train on 28x28 images on a laptop CPU.
 """
 
 from __future__ import annotations
 
 from dlcourse.models.blocks import inception_module, residual_block, vgg_block
-from dlcourse.tasks import output_layer, output_units
+from dlcourse.tasks import output_layer
 from dlcourse.validation import (
     check_activation,
-    check_bool,
     check_choice,
     check_float,
     check_image_shape,
@@ -29,10 +23,38 @@ from dlcourse.validation import (
 __all__ = ["lenet5", "alexnet", "vgg16", "small_vgg", "small_inception", "small_resnet"]
 
 _VGG16_BLOCKS = ((64, 2), (128, 2), (256, 3), (512, 3), (512, 3))
+_INCEPTION_MODULES = (
+    ("inception_a", (16, 16, 24, 4, 8, 8)),
+    ("inception_b", (24, 24, 32, 4, 12, 12)),
+    ("pool", None),
+    ("inception_c", (32, 32, 48, 8, 16, 16)),
+)
 
 
 def _scaled(filters: int, width: float) -> int:
     return max(1, int(round(filters * width)))
+
+
+def _dense_top(x, names, units, dropout_rate):
+    """``Flatten`` then one ReLU ``Dense(units)`` per name, each followed by dropout (if any)."""
+    import keras
+
+    x = keras.layers.Flatten(name="flatten")(x)
+    for fc in names:
+        x = keras.layers.Dense(units, activation="relu", name=fc)(x)
+        if dropout_rate:
+            x = keras.layers.Dropout(dropout_rate, name=f"{fc}_dropout")(x)
+    return x
+
+
+def _pooled_top(x, head, dropout_rate):
+    """Global average pooling, dropout (if any) and the softmax head of the small networks."""
+    import keras
+
+    x = keras.layers.GlobalAveragePooling2D(name="global_average")(x)
+    if dropout_rate:
+        x = keras.layers.Dropout(dropout_rate, name="dropout")(x)
+    return head(x)
 
 
 def lenet5(
@@ -43,57 +65,34 @@ def lenet5(
     padding: str = "valid",
     name: str = "lenet5",
 ):
-    """Builds LeNet-5 (LeCun et al., 1998) with 61,706 parameters.
+    """Builds LeNet-5 (LeCun et al., 1998): 61,706 parameters at the defaults.
 
-    ======= ================================== =============== ==========
-    layer   what                               output (32x32)  parameters
-    ======= ================================== =============== ==========
-    C1      6 convolutions 5x5                 28x28x6         156
-    S2      2x2 average pooling                14x14x6         0
-    C3      16 convolutions 5x5                10x10x16        2,416
-    S4      2x2 average pooling                5x5x16          0
-    C5      120 convolutions 5x5               1x1x120         48,120
-    F6      dense, 84 units                    84              10,164
-    output  dense softmax, ``num_classes``     10              850
-    ======= ================================== =============== ==========
-
-    Modern simplifications: S2/S4 are plain average pooling (the original had a trainable
-    coefficient and bias per map), C3 sees all six S2 maps (the original used a sparse
-    connection table) and the output is a softmax (the original used RBF units). For 28x28
-    MNIST digits use ``padding="same"`` in C1 (LeCun padded the digits to 32x32); the parameter
-    count does not change.
+    ``C1`` 6@5x5 -> ``S2`` 2x2 average pooling -> ``C3`` 16@5x5 -> ``S4`` -> ``C5`` 120@5x5 ->
+    ``F6`` dense 84 -> softmax, with plain average pooling, a full C3 and a softmax output. Use
+    ``padding="same"`` for 28x28 digits (same parameter count).
 
     Args:
         input_shape: the image shape; the map before C5 must be at least 5x5.
         num_classes: the number of classes (>= 2).
-        activation: the activation of C1, C3, C5 and F6 (``"tanh"`` as in the paper).
+        activation: the activation of C1, C3, C5 and F6.
         padding: the padding of C1, ``"valid"`` or ``"same"``.
         name: the model's name.
 
     Returns:
-        An uncompiled functional ``keras.Model`` with layers named ``C1``, ``S2``, ... ``F6``,
-        ``predictions``.
+        An uncompiled functional ``keras.Model``.
 
     Raises:
         TypeError: if an argument has the wrong type.
         ValueError: if an argument has a wrong value or the input is too small.
-
-    Example:
-
-    >>> import dlcourse
-    >>> dlcourse.lenet5().count_params()
-    61706
     """
     shape = check_image_shape("input_shape", input_shape)
-    output_units("multiclass", num_classes)
+    head = output_layer("multiclass", num_classes=num_classes)
     check_activation("activation", activation)
     check_choice("padding", padding, ("valid", "same"))
     check_name("name", name)
     for dim in shape[:2]:
-        if dim is None:
-            continue
-        c1 = dim if padding == "same" else dim - 4
-        if c1 < 1 or (c1 // 2 - 4) // 2 < 5:
+        c1 = dim if dim is None or padding == "same" else dim - 4
+        if c1 is not None and (c1 < 1 or (c1 // 2 - 4) // 2 < 5):
             raise ValueError(
                 f"input_shape={shape!r} is too small for LeNet-5 with padding={padding!r}: C5 needs a 5x5 map; "
                 "use at least 32x32 with padding='valid' or 28x28 with padding='same'"
@@ -108,8 +107,7 @@ def lenet5(
     x = keras.layers.Conv2D(120, 5, activation=activation, name="C5")(x)
     x = keras.layers.Flatten(name="flatten")(x)
     x = keras.layers.Dense(84, activation=activation, name="F6")(x)
-    outputs = output_layer("multiclass", num_classes=num_classes)(x)
-    return keras.Model(inputs, outputs, name=name)
+    return keras.Model(inputs, head(x), name=name)
 
 
 def _alexnet_check_size(shape, kernel_size, strides):
@@ -139,19 +137,12 @@ def alexnet(
     dense_units: int = 4096,
     name: str = "alexnet",
 ):
-    """Builds an AlexNet-style network (Krizhevsky, Sutskever & Hinton, 2012).
+    """Builds a single-tower AlexNet (Krizhevsky et al., 2012) without local response normalization.
 
-    ``conv1`` 96@11x11 stride 4 (valid) -> 3x3/2 max-pool -> ``conv2`` 256@5x5 -> max-pool ->
-    ``conv3`` 384@3x3 -> ``conv4`` 384@3x3 -> ``conv5`` 256@3x3 -> max-pool -> ``fc6`` and ``fc7``
-    (``dense_units`` each, ReLU, each followed by dropout) -> softmax. All activations are ReLU,
-    conv2-5 use "same" padding. As in most modern re-implementations it is the single-tower
-    version (no split over two GPUs) without local response normalization.
-
-    At the defaults (227x227x3, 1000 classes) it has 62,378,344 parameters (the figure usually
-    quoted, about 60 million). ``width`` multiplies every convolution's filters; with
-    ``kernel_size=3, strides=1`` the first layer suits small images:
-    ``alexnet((32, 32, 3), 10, width=0.25, kernel_size=3, strides=1, dense_units=256)`` has
-    367,082 parameters.
+    Five ReLU convolutions (96@11x11 stride 4, 256@5x5, 384, 384, 256@3x3) with three 3x3/2
+    max-poolings, then ``fc6``, ``fc7`` with dropout, then softmax: 62,378,344 parameters at the
+    defaults. ``width`` scales every convolution's filters; ``kernel_size=3, strides=1`` suits small
+    images.
 
     Args:
         input_shape: the image shape ``(height, width, channels)``.
@@ -169,15 +160,9 @@ def alexnet(
     Raises:
         TypeError: if an argument has the wrong type.
         ValueError: if an argument has a wrong value or the input is too small for the layers.
-
-    Example:
-
-    >>> import dlcourse
-    >>> dlcourse.alexnet().count_params()
-    62378344
     """
     shape = check_image_shape("input_shape", input_shape)
-    output_units("multiclass", num_classes)
+    head = output_layer("multiclass", num_classes=num_classes)
     width = check_float("width", width, minimum=0.0, min_inclusive=False)
     dropout_rate = check_rate("dropout_rate", dropout_rate)
     kernel_size = check_pair("kernel_size", kernel_size)
@@ -199,13 +184,8 @@ def alexnet(
     x = conv(x, 384, 3, "conv3", padding="same")
     x = conv(x, 384, 3, "conv4", padding="same")
     x = pool(conv(x, 256, 3, "conv5", padding="same"), "pool5")
-    x = keras.layers.Flatten(name="flatten")(x)
-    for fc in ("fc6", "fc7"):
-        x = keras.layers.Dense(dense_units, activation="relu", name=fc)(x)
-        if dropout_rate:
-            x = keras.layers.Dropout(dropout_rate, name=f"{fc}_dropout")(x)
-    outputs = output_layer("multiclass", num_classes=num_classes)(x)
-    return keras.Model(inputs, outputs, name=name)
+    x = _dense_top(x, ("fc6", "fc7"), dense_units, dropout_rate)
+    return keras.Model(inputs, head(x), name=name)
 
 
 def vgg16(
@@ -219,18 +199,15 @@ def vgg16(
 ):
     """Builds VGG-16 (Simonyan & Zisserman, 2014, configuration D) from :func:`vgg_block` s.
 
-    Five VGG blocks with (64, 128, 256, 512, 512) filters and (2, 2, 3, 3, 3) convolutions, then
-    ``Flatten -> fc1 -> fc2`` (``dense_units`` each, ReLU) -> softmax. The layer names and, at
-    the defaults, all parameter counts equal ``keras.applications.VGG16(weights=None)``:
-    138,357,544 parameters, 102,764,544 of them in ``fc1``.
+    At the defaults the layer names and parameter counts equal
+    ``keras.applications.VGG16(weights=None)``: 138,357,544 parameters.
 
     Args:
         input_shape: the image shape, at least 32x32 (five 2x2 poolings).
         num_classes: the number of classes (>= 2).
         width: the factor on the number of filters of every convolution (> 0).
         dense_units: the units of ``fc1`` and ``fc2``.
-        dropout_rate: the dropout rate after ``fc1`` and ``fc2`` (0.5 in the paper's training;
-            0, the default, matches ``keras.applications.VGG16``).
+        dropout_rate: the dropout rate after ``fc1`` and ``fc2``, in [0, 1).
         name: the model's name.
 
     Returns:
@@ -239,15 +216,9 @@ def vgg16(
     Raises:
         TypeError: if an argument has the wrong type.
         ValueError: if an argument has a wrong value or the input is smaller than 32x32.
-
-    Example:
-
-    >>> import dlcourse
-    >>> dlcourse.vgg16().count_params()
-    138357544
     """
     shape = check_image_shape("input_shape", input_shape, min_size=32)
-    output_units("multiclass", num_classes)
+    head = output_layer("multiclass", num_classes=num_classes)
     width = check_float("width", width, minimum=0.0, min_inclusive=False)
     dense_units = check_int("dense_units", dense_units, minimum=1)
     dropout_rate = check_rate("dropout_rate", dropout_rate)
@@ -258,30 +229,8 @@ def vgg16(
     x = inputs
     for i, (filters, num_convs) in enumerate(_VGG16_BLOCKS, start=1):
         x = vgg_block(x, _scaled(filters, width), num_convs, name=f"block{i}")
-    x = keras.layers.Flatten(name="flatten")(x)
-    for fc in ("fc1", "fc2"):
-        x = keras.layers.Dense(dense_units, activation="relu", name=fc)(x)
-        if dropout_rate:
-            x = keras.layers.Dropout(dropout_rate, name=f"{fc}_dropout")(x)
-    outputs = output_layer("multiclass", num_classes=num_classes)(x)
-    return keras.Model(inputs, outputs, name=name)
-
-
-_INCEPTION_MODULES = (
-    ("inception_a", (16, 16, 24, 4, 8, 8)),
-    ("inception_b", (24, 24, 32, 4, 12, 12)),
-    ("pool", None),
-    ("inception_c", (32, 32, 48, 8, 16, 16)),
-)
-
-
-def _top(x, num_classes, dropout_rate):
-    import keras
-
-    x = keras.layers.GlobalAveragePooling2D(name="global_average")(x)
-    if dropout_rate:
-        x = keras.layers.Dropout(dropout_rate, name="dropout")(x)
-    return output_layer("multiclass", num_classes=num_classes)(x)
+    x = _dense_top(x, ("fc1", "fc2"), dense_units, dropout_rate)
+    return keras.Model(inputs, head(x), name=name)
 
 
 def small_vgg(
@@ -294,10 +243,7 @@ def small_vgg(
     dropout_rate: float = 0.0,
     name: str = "small_vgg",
 ):
-    """Builds a small VGG-style network: :func:`vgg_block` s, global average pooling, softmax.
-
-    At the defaults (28x28x1, 10 classes) it has 72,442 parameters; 28x28 becomes 3x3 after the
-    three blocks.
+    """Builds :func:`vgg_block` s under a global average pooling top: 72,442 parameters at the defaults.
 
     Args:
         input_shape: the image shape; height and width >= ``2 ** len(filters)``.
@@ -314,18 +260,11 @@ def small_vgg(
     Raises:
         TypeError: if an argument has the wrong type.
         ValueError: if an argument has a wrong value or the input is too small for the blocks.
-
-    Example:
-
-    >>> import dlcourse
-    >>> dlcourse.small_vgg().count_params()
-    72442
     """
     filters = check_int_sequence("filters", filters, allow_empty=False)
     shape = check_image_shape("input_shape", input_shape, min_size=2 ** len(filters))
-    output_units("multiclass", num_classes)
+    head = output_layer("multiclass", num_classes=num_classes)
     convs_per_block = check_int("convs_per_block", convs_per_block, minimum=1)
-    check_bool("batch_norm", batch_norm)
     dropout_rate = check_rate("dropout_rate", dropout_rate)
     check_name("name", name)
     import keras
@@ -334,7 +273,7 @@ def small_vgg(
     x = inputs
     for i, n in enumerate(filters, start=1):
         x = vgg_block(x, n, convs_per_block, batch_norm=batch_norm, name=f"block{i}")
-    return keras.Model(inputs, _top(x, num_classes, dropout_rate), name=name)
+    return keras.Model(inputs, _pooled_top(x, head, dropout_rate), name=name)
 
 
 def small_inception(
@@ -345,11 +284,9 @@ def small_inception(
     dropout_rate: float = 0.0,
     name: str = "small_inception",
 ):
-    """Builds a small GoogLeNet-style network from three :func:`inception_module` s.
+    """Builds a stem and three :func:`inception_module` s under a global average pooling top.
 
-    ``Conv 3x3 (stem_filters) -> 2x2 max-pool -> inception_a (56 channels) -> inception_b (80)
-    -> 2x2 max-pool -> inception_c (112) -> global average pooling -> softmax``. At the defaults
-    (28x28x1, 10 classes) it has 43,210 parameters.
+    43,210 parameters at the defaults.
 
     Args:
         input_shape: the image shape; height and width >= 4.
@@ -364,15 +301,9 @@ def small_inception(
     Raises:
         TypeError: if an argument has the wrong type.
         ValueError: if an argument has a wrong value or the input is smaller than 4x4.
-
-    Example:
-
-    >>> import dlcourse
-    >>> dlcourse.small_inception().count_params()
-    43210
     """
     shape = check_image_shape("input_shape", input_shape, min_size=4)
-    output_units("multiclass", num_classes)
+    head = output_layer("multiclass", num_classes=num_classes)
     stem_filters = check_int("stem_filters", stem_filters, minimum=1)
     dropout_rate = check_rate("dropout_rate", dropout_rate)
     check_name("name", name)
@@ -386,7 +317,7 @@ def small_inception(
             x = keras.layers.MaxPooling2D(2, name=module_name)(x)
         else:
             x = inception_module(x, *sizes, name=module_name)
-    return keras.Model(inputs, _top(x, num_classes, dropout_rate), name=name)
+    return keras.Model(inputs, _pooled_top(x, head, dropout_rate), name=name)
 
 
 def small_resnet(
@@ -398,12 +329,9 @@ def small_resnet(
     dropout_rate: float = 0.0,
     name: str = "small_resnet",
 ):
-    """Builds a small ResNet: a stem, stages of :func:`residual_block` s, global average pooling.
+    """Builds a stem and stages of :func:`residual_block` s under a global average pooling top.
 
-    ``Conv 3x3 (filters[0]) -> BN -> ReLU`` then one stage per entry of ``filters``, each of
-    ``blocks_per_stage`` residual blocks; every stage after the first starts with a stride-2
-    block (with a projection shortcut), halving the size. At the defaults (28x28x1, 10 classes:
-    28 -> 14 -> 7) it has 78,426 parameters.
+    Every stage after the first starts with a stride-2 block; 78,426 parameters at the defaults.
 
     Args:
         input_shape: the image shape.
@@ -419,15 +347,9 @@ def small_resnet(
     Raises:
         TypeError: if an argument has the wrong type.
         ValueError: if an argument has a wrong value.
-
-    Example:
-
-    >>> import dlcourse
-    >>> dlcourse.small_resnet().count_params()
-    78426
     """
     shape = check_image_shape("input_shape", input_shape)
-    output_units("multiclass", num_classes)
+    head = output_layer("multiclass", num_classes=num_classes)
     filters = check_int_sequence("filters", filters, allow_empty=False)
     blocks_per_stage = check_int("blocks_per_stage", blocks_per_stage, minimum=1)
     dropout_rate = check_rate("dropout_rate", dropout_rate)
@@ -442,4 +364,4 @@ def small_resnet(
         for block in range(1, blocks_per_stage + 1):
             strides = 2 if stage > 1 and block == 1 else 1
             x = residual_block(x, n, strides=strides, name=f"stage{stage}_block{block}")
-    return keras.Model(inputs, _top(x, num_classes, dropout_rate), name=name)
+    return keras.Model(inputs, _pooled_top(x, head, dropout_rate), name=name)

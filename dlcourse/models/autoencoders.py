@@ -1,20 +1,7 @@
-"""Autoencoders: models whose target is their own input (notebook 14).
+"""Autoencoders: models trained to rebuild their own input (``autoencoder.fit(x, x)``).
 
-An autoencoder is an *encoder*, which squeezes an input into a small *code*, followed by a
-*decoder*, which rebuilds the input from the code. It is trained with the input as the target
-(``autoencoder.fit(x, x)``), so the labels come from the data itself: self-supervised learning.
-
-* :func:`build_dense_autoencoder`: fully connected encoder and decoder, a dense code; with
-  ``activity_l1 > 0`` a *sparse* autoencoder (an L1 penalty on the code's activations).
-* :func:`build_conv_autoencoder`: convolutions and max pooling down, transposed convolutions up
-  (the denoising autoencoder of the Keras examples).
-* :func:`code_size_lower_bound`: ``ceil(log2(n))``, the number of binary units that can give
-  ``n`` distinct patterns a code each.
-* :func:`code_sparsity`: how sparse a batch of codes is (mean activation, share of near-zero values).
-
-Each builder returns ``(autoencoder, encoder, decoder)``: three uncompiled functional models
-sharing their layers, so ``autoencoder(x) == decoder(encoder(x))`` and, after training the
-autoencoder, ``encoder.predict(x)`` gives the codes.
+Each builder returns ``(autoencoder, encoder, decoder)``, uncompiled functional models sharing
+their layers: ``autoencoder(x) == decoder(encoder(x))``.
 """
 
 from __future__ import annotations
@@ -41,15 +28,16 @@ __all__ = ["build_dense_autoencoder", "build_conv_autoencoder", "code_size_lower
 def code_size_lower_bound(num_patterns: int) -> int:
     """Returns ``ceil(log2(num_patterns))``: how many binary units can hold ``num_patterns`` distinct codes.
 
-    ``k`` binary (0/1) units take ``2**k`` distinct values, so a code made of binary units needs
-    at least ``ceil(log2(n))`` of them to give each of ``n`` distinct patterns (for instance the
-    ``n`` one-hot vectors of an ``n``-word vocabulary, or ``n`` classes) a code of its own. The
-    bound counts patterns and nothing else: it says nothing about inputs of real values such as
-    the 784 pixels of an image, whose number of distinct values is not ``n``, nor about units
-    with real-valued activations, each of which can in principle hold more than one bit.
+    ``k`` binary (0/1) units take ``2**k`` distinct values, so a code of binary units needs at
+    least ``ceil(log2(n))`` of them to give each of ``n`` distinct patterns a code of its own:
+    the ``n`` one-hot patterns of the classic 8-3-8 encoder (3 units), the one-hot vectors of an
+    ``n``-word vocabulary, or ``n`` classes. That is all it bounds. It is not a minimum code size
+    for inputs of real values, such as the 784 pixels of an image (they are not 784 patterns),
+    nor for units with real-valued activations, which are not on/off switches: a 2-unit
+    real-valued code of Fashion-MNIST images still separates the classes (notebook 14).
 
     Args:
-        num_patterns: the number of distinct patterns ``n`` to tell apart, an int >= 2.
+        num_patterns: the number of distinct patterns to tell apart, an int >= 2.
 
     Returns:
         The smallest ``k`` with ``2**k >= num_patterns``.
@@ -59,7 +47,6 @@ def code_size_lower_bound(num_patterns: int) -> int:
         ValueError: if ``num_patterns`` < 2.
 
     Example:
-
     >>> from dlcourse.models.autoencoders import code_size_lower_bound
     >>> code_size_lower_bound(10)  # 10 one-hot patterns: 4 binary units give 16 codes
     4
@@ -81,51 +68,32 @@ def build_dense_autoencoder(
 ):
     """Builds a fully connected autoencoder: ``(autoencoder, encoder, decoder)``.
 
-    The encoder flattens the input (when it has more than one axis), applies one hidden
-    ``Dense(units[i], activation)`` per entry of ``units`` (layers ``encoder_hidden_<i>``) and a
-    ``Dense(code_size, code_activation)`` layer named ``"code"``. The decoder mirrors it: the
-    hidden widths in reverse order (``decoder_hidden_<i>``), then ``Dense(prod(input_shape),
-    output_activation)`` named ``"reconstruction"``, reshaped to ``input_shape``. With
-    ``activity_l1 > 0`` the code layer gets ``activity_regularizer=keras.regularizers.L1(
-    activity_l1)``: a *sparse* autoencoder, whose loss grows with the code's activations, so
-    that most units stay near zero for any one input.
-
-    The output activation ``"sigmoid"`` suits inputs scaled to [0, 1] (train with ``"mse"`` or
-    ``"binary_crossentropy"``); use ``None`` (linear) for standardized inputs. A 2-D code
-    (``code_size=2``, ``code_activation=None``) can be plotted.
-
-    Parameter counts: ``build_dense_autoencoder((784,), 32, units=())`` (the one-layer
-    autoencoder of the Keras blog) has 25,120 + 25,872 = 50,992 parameters.
+    The encoder flattens the input and applies ``encoder_hidden_<i>`` layers and a ``"code"``
+    layer; the decoder mirrors it up to ``"reconstruction"``, reshaped to ``input_shape``. With
+    ``activity_l1 > 0`` the code gets an L1 activity penalty: a *sparse* autoencoder.
 
     Args:
-        input_shape: the shape of one sample, such as ``(28, 28)`` or ``(784,)``; an int ``n``
-            means ``(n,)``.
+        input_shape: the shape of one sample, such as ``(28, 28)``; an int ``n`` means ``(n,)``.
         code_size: the width of the code, an int >= 1.
-        units: the widths of the encoder's hidden layers (the decoder uses them reversed);
-            ``()`` for none.
+        units: the widths of the encoder's hidden layers (the decoder reverses them).
         activation: the hidden layers' activation.
         code_activation: the code layer's activation (``None``: linear).
         output_activation: the reconstruction's activation (``None``: linear).
-        activity_l1: the L1 activity penalty on the code, >= 0 (0: none).
-        name: the autoencoder's name; the encoder and decoder are ``<name>_encoder`` and
-            ``<name>_decoder``.
+        activity_l1: the L1 activity penalty on the code, >= 0.
+        name: the autoencoder's name; the others are ``<name>_encoder`` and ``<name>_decoder``.
 
     Returns:
-        ``(autoencoder, encoder, decoder)``, uncompiled functional ``keras.Model`` objects:
-        ``autoencoder`` maps ``input_shape`` to ``input_shape``, ``encoder`` maps it to
-        ``(code_size,)`` and ``decoder`` maps ``(code_size,)`` back to ``input_shape``.
+        ``(autoencoder, encoder, decoder)``.
 
     Raises:
         TypeError: if an argument has the wrong type.
-        ValueError: if a value is out of range (``code_size`` < 1, a negative ``activity_l1``,
-            an unknown activation, ...).
+        ValueError: if a value is out of range.
 
     Example:
-
     >>> from dlcourse.models.autoencoders import build_dense_autoencoder
-    >>> autoencoder, encoder, decoder = build_dense_autoencoder((28, 28), 32)
-    >>> encoder.output.shape, autoencoder.output.shape
-    ((None, 32), (None, 28, 28))
+    >>> autoencoder, encoder, decoder = build_dense_autoencoder((784,), 32, units=())
+    >>> encoder.output.shape, autoencoder.count_params()
+    ((None, 32), 50992)
     """
     shape = check_input_shape("input_shape", input_shape)
     if not shape or any(dim is None for dim in shape):
@@ -172,39 +140,27 @@ def build_conv_autoencoder(
 ):
     """Builds a convolutional autoencoder: ``(autoencoder, encoder, decoder)``.
 
-    The encoder has one block per entry of ``filters``: ``Conv2D(filters[i], kernel_size,
-    padding="same", activation)`` (``encoder_conv_<i>``) and ``MaxPooling2D(2, padding="same")``
-    (the last one is named ``"code"``), so each block halves the height and width. The decoder
-    mirrors it with ``Conv2DTranspose(filters[i], kernel_size, strides=2, padding="same",
-    activation)`` (``decoder_deconv_<i>``, the filters in reverse order), each doubling the size,
-    and a last ``Conv2D(channels, kernel_size, padding="same", activation=output_activation)``
-    named ``"reconstruction"``. The code is the last feature map, of shape
-    ``(height / 2**n, width / 2**n, filters[-1])`` for ``n = len(filters)`` blocks.
-
-    Trained on noisy inputs with the clean images as targets, it is a *denoising* autoencoder.
-    With the defaults on ``(28, 28, 1)`` it is the image-denoising model of the Keras examples,
-    with 28,353 parameters and a ``(7, 7, 32)`` code.
+    Each encoder block is a "same" ``Conv2D`` and a 2x2 max-pooling (the last is ``"code"``); the
+    decoder mirrors it with stride-2 ``Conv2DTranspose`` layers and a last ``Conv2D``,
+    ``"reconstruction"``. The defaults on ``(28, 28, 1)`` give the denoising model of the Keras
+    examples.
 
     Args:
-        input_shape: the image shape ``(height, width, channels)``; height and width must be
-            divisible by ``2**len(filters)`` so that the reconstruction has the input's size.
+        input_shape: the image shape; height and width divisible by ``2**len(filters)``.
         filters: the number of filters of each encoder block (the decoder reverses them).
         kernel_size: the kernel size of every convolution (an int or a pair).
         activation: the activation of the encoder and decoder convolutions.
         output_activation: the reconstruction's activation (``None``: linear).
-        name: the autoencoder's name; the encoder and decoder are ``<name>_encoder`` and
-            ``<name>_decoder``.
+        name: the autoencoder's name; the others are ``<name>_encoder`` and ``<name>_decoder``.
 
     Returns:
-        ``(autoencoder, encoder, decoder)``, uncompiled functional ``keras.Model`` objects.
+        ``(autoencoder, encoder, decoder)``.
 
     Raises:
         TypeError: if an argument has the wrong type.
-        ValueError: if a value is out of range, or the image size is not divisible by
-            ``2**len(filters)``.
+        ValueError: if a value is out of range or the image size does not divide.
 
     Example:
-
     >>> from dlcourse.models.autoencoders import build_conv_autoencoder
     >>> autoencoder, encoder, decoder = build_conv_autoencoder((28, 28, 1))
     >>> encoder.output.shape, autoencoder.count_params()
@@ -254,22 +210,18 @@ def code_sparsity(codes, *, threshold: float = 0.01) -> dict:
     """Measures how sparse a batch of codes is.
 
     Args:
-        codes: the codes of a batch of inputs, such as ``encoder.predict(x)``: an array with
-            samples on the first axis.
-        threshold: a value counts as near zero when its absolute value is at most
-            ``threshold`` (>= 0).
+        codes: the codes of a batch, such as ``encoder.predict(x)``, samples on the first axis.
+        threshold: a value is near zero when its absolute value is at most ``threshold`` (>= 0).
 
     Returns:
-        A dict with ``"mean_activation"`` (the mean absolute value of the codes),
-        ``"near_zero_fraction"`` (the share of values at most ``threshold`` in absolute value)
-        and ``"dead_units"`` (the number of code units that are near zero for every sample).
+        A dict: ``"mean_activation"`` (mean absolute value), ``"near_zero_fraction"`` and
+        ``"dead_units"`` (units near zero for every sample).
 
     Raises:
         TypeError: if ``codes`` is not numeric or ``threshold`` not a number.
         ValueError: if ``codes`` is empty or has no unit axis, or ``threshold`` < 0.
 
     Example:
-
     >>> import numpy as np
     >>> from dlcourse.models.autoencoders import code_sparsity
     >>> code_sparsity(np.array([[0.0, 2.0], [0.0, 0.5]]))

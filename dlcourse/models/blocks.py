@@ -1,7 +1,7 @@
 """The building blocks of the classic architectures: VGG block, Inception module, residual block.
 
-Each block is a function in the functional style: it takes a symbolic tensor ``x`` (the output of
-``keras.Input`` or of a layer) and returns the block's output tensor.
+Each block takes a symbolic tensor ``x`` (the output of ``keras.Input`` or of a layer) and returns
+the block's output tensor.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ def _layer_name(prefix: str | None, suffix: str) -> str | None:
 def vgg_block(x, filters: int, num_convs: int, *, batch_norm: bool = False, name: str | None = None):
     """Adds a VGG block to ``x``: ``num_convs`` 3x3 "same" ReLU convolutions, then 2x2 max-pooling.
 
-    The pooling halves the height and width; the convolutions keep them (Simonyan & Zisserman,
-    2014). With ``name="block1"`` the layers are named as in ``keras.applications.VGG16``:
+    With ``name="block1"`` the layers are named as in ``keras.applications.VGG16``:
     ``block1_conv1``, ``block1_conv2``, ``block1_pool``.
 
     Args:
@@ -38,11 +37,9 @@ def vgg_block(x, filters: int, num_convs: int, *, batch_norm: bool = False, name
         ValueError: if ``filters`` or ``num_convs`` < 1, or the input is smaller than 2x2.
 
     Example:
-
     >>> import keras
     >>> import dlcourse
-    >>> inputs = keras.Input((32, 32, 3))
-    >>> dlcourse.vgg_block(inputs, 64, 2, name="block1").shape
+    >>> dlcourse.vgg_block(keras.Input((32, 32, 3)), 64, 2, name="block1").shape
     (None, 16, 16, 64)
     """
     check_keras_tensor("x", x, ndim=4)
@@ -78,17 +75,10 @@ def inception_module(
 ):
     """Adds a GoogLeNet Inception module (Szegedy et al., 2014, figure 2b) to ``x``.
 
-    Four parallel branches, all with "same" padding and ReLU, concatenated along the channels:
-
-    * a 1x1 convolution (``filters_1x1``);
-    * a 1x1 reduction (``filters_3x3_reduce``) then a 3x3 convolution (``filters_3x3``);
-    * a 1x1 reduction (``filters_5x5_reduce``) then a 5x5 convolution (``filters_5x5``);
-    * a 3x3 max-pooling with stride 1, then a 1x1 projection (``filters_pool_proj``).
-
-    The output has ``filters_1x1 + filters_3x3 + filters_5x5 + filters_pool_proj`` channels and
-    the input's height and width. Module (3a), ``64, 96, 128, 16, 32, 32``, maps 28x28x192 to
-    28x28x256 with 163,696 parameters (163,328 weights + 368 biases; the paper's table
-    rounds its figure to 159K).
+    Four "same" ReLU branches concatenated along the channels: a 1x1 convolution; a 1x1
+    reduction then a 3x3 convolution; a 1x1 reduction then a 5x5 convolution; a 3x3 stride-1
+    max-pooling then a 1x1 projection. Module (3a), ``64, 96, 128, 16, 32, 32``, maps 28x28x192
+    to 28x28x256 with 163,696 parameters.
 
     Args:
         x: a 4D symbolic tensor ``(batch, height, width, channels)``.
@@ -101,18 +91,16 @@ def inception_module(
         name: a prefix for the layer names, e.g. ``"inception_3a"`` (``None``: automatic names).
 
     Returns:
-        The module's output tensor.
+        The module's output tensor, with the input's height and width.
 
     Raises:
         TypeError: if ``x`` is not a symbolic tensor or a filter count not an int.
         ValueError: if a filter count is < 1.
 
     Example:
-
     >>> import keras
     >>> import dlcourse
-    >>> inputs = keras.Input((28, 28, 192))
-    >>> dlcourse.inception_module(inputs, 64, 96, 128, 16, 32, 32, name="inception_3a").shape
+    >>> dlcourse.inception_module(keras.Input((28, 28, 192)), 64, 96, 128, 16, 32, 32).shape
     (None, 28, 28, 256)
     """
     check_keras_tensor("x", x, ndim=4)
@@ -147,12 +135,9 @@ def inception_module(
 def residual_block(x, filters: int, *, strides: int = 1, batch_norm: bool = True, name: str | None = None):
     """Adds a ResNet basic residual block (He et al., 2015, figure 2) to ``x``.
 
-    The residual branch ``f(x)`` is ``Conv 3x3 (strides) -> BN -> ReLU -> Conv 3x3 -> BN``; the
-    block returns ``relu(f(x) + shortcut(x))``. The shortcut is ``x`` itself when the shapes
-    match (``strides=1`` and ``filters`` equal to the input channels) and otherwise a 1x1
-    convolution with ``strides`` (+ BN), the "projection shortcut". Layers named with ``name``:
-    ``{name}_conv1``, ``_bn1``, ``_relu1``, ``_conv2``, ``_bn2``, ``_proj``, ``_proj_bn``,
-    ``_add``, ``_out``.
+    Returns ``relu(f(x) + shortcut(x))`` with ``f = Conv 3x3 (strides) -> BN -> ReLU -> Conv 3x3
+    -> BN``. The shortcut is ``x`` itself when the shapes match, else a 1x1 convolution with
+    ``strides`` (+ BN), the "projection shortcut" (layer ``{name}_proj``).
 
     Args:
         x: a 4D symbolic tensor ``(batch, height, width, channels)``.
@@ -170,11 +155,9 @@ def residual_block(x, filters: int, *, strides: int = 1, batch_norm: bool = True
         ValueError: if ``filters`` or ``strides`` < 1.
 
     Example:
-
     >>> import keras
     >>> import dlcourse
-    >>> inputs = keras.Input((32, 32, 16))
-    >>> dlcourse.residual_block(inputs, 32, strides=2, name="res1").shape
+    >>> dlcourse.residual_block(keras.Input((32, 32, 16)), 32, strides=2).shape
     (None, 16, 16, 32)
     """
     check_keras_tensor("x", x, ndim=4)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dlcourse.models.regularization import weight_constraint, weight_regularizer
-from dlcourse.tasks import output_layer, output_units
+from dlcourse.tasks import output_layer
 from dlcourse.validation import (
     check_activation,
     check_bool,
@@ -28,12 +28,12 @@ def dense_stack(
     kernel_constraint=None,
     prefix: str = "hidden",
 ):
-    """Adds hidden ``Dense`` layers to ``x``, one per entry of ``units``.
+    """Adds hidden ``Dense`` layers to ``x``, one per entry of ``units``, named ``{prefix}_{i}``.
 
-    Each layer is ``Dense(units[i], activation)``, named ``{prefix}_{i}``; with ``batch_norm`` it
-    is ``Dense`` without bias (BatchNormalization's offset replaces it) -> ``BatchNormalization``
-    -> activation; with ``dropout_rate > 0`` a ``Dropout`` follows it. The builders
-    (:func:`build_dense`, ``build_convnet``) use it for their hidden layers.
+    With ``batch_norm`` each layer is ``Dense`` (no bias) -> ``BatchNormalization`` ->
+    activation; with ``dropout_rate > 0`` a ``Dropout`` follows it. ``activation`` and
+    ``batch_norm`` are checked by the builders that call it (:func:`build_dense`,
+    ``build_convnet``), which use them for other layers too.
 
     Args:
         x: a symbolic tensor ``(batch, features)``, such as ``keras.Input((10000,))``.
@@ -53,7 +53,6 @@ def dense_stack(
         ValueError: if an argument has a wrong value.
 
     Example:
-
     >>> import keras
     >>> import dlcourse
     >>> dlcourse.dense_stack(keras.Input((8,)), (16, 4), batch_norm=True).shape
@@ -61,9 +60,7 @@ def dense_stack(
     """
     check_keras_tensor("x", x)
     units = check_int_sequence("units", units)
-    check_activation("activation", activation)
     dropout_rate = check_rate("dropout_rate", dropout_rate)
-    check_bool("batch_norm", batch_norm)
     check_name("prefix", prefix)
     import keras
 
@@ -98,25 +95,18 @@ def build_dense(
     batch_norm: bool = False,
     name: str = "dense_network",
 ):
-    """Builds a fully connected network: hidden ``Dense`` layers and the head of ``task``.
+    """Builds a fully connected network: hidden ``Dense`` layers (:func:`dense_stack`) and the head of ``task``.
 
-    Each hidden layer is ``Dense(units[i], activation)``; with ``batch_norm=True`` it is
-    ``Dense (no bias) -> BatchNormalization -> activation``; with ``dropout_rate > 0`` a
-    ``Dropout`` follows it. ``l1``/``l2`` penalties and the ``max_norm`` constraint apply to the
-    hidden kernels, not to the head. An input of more than one axis (such as ``(28, 28)``) is
-    flattened first. These options are how notebook 05 builds its regularized variants.
-
-    Textbook models and their parameter counts:
-
-    * IMDB, ``build_dense((10000,), "binary", units=(16, 16))``: 160,305;
-    * Reuters, ``build_dense((10000,), "multiclass", num_classes=46)``: 647,214;
-    * Boston housing, ``build_dense((13,), "regression")``: 5,121.
+    An input of more than one axis (such as ``(28, 28)``) is flattened first. ``l1``/``l2`` and
+    ``max_norm`` apply to the hidden kernels, not to the head. Textbook parameter counts: IMDB,
+    ``build_dense((10000,), "binary", units=(16, 16))``: 160,305; Reuters,
+    ``build_dense((10000,), "multiclass", num_classes=46)``: 647,214; Boston housing,
+    ``build_dense((13,), "regression")``: 5,121.
 
     Args:
         input_shape: the shape of one sample, such as ``(10000,)``; an int ``n`` means ``(n,)``.
-        task: one of ``dlcourse.tasks.TASKS`` (``"binary"``, ``"multiclass"``, ...).
-        num_classes: the number of classes for ``"multiclass"``/``"multilabel"``
-            (see :func:`dlcourse.tasks.output_units`).
+        task: one of ``dlcourse.tasks.TASKS``.
+        num_classes: the number of classes for ``"multiclass"``/``"multilabel"``.
         units: the widths of the hidden layers; ``()`` gives a linear/logistic model.
         activation: the hidden layers' activation (a name or a callable).
         dropout_rate: the dropout rate after each hidden layer, in [0, 1).
@@ -127,36 +117,34 @@ def build_dense(
         name: the model's name.
 
     Returns:
-        An uncompiled functional ``keras.Model`` (compile it with
-        :func:`dlcourse.tasks.compile_model`).
+        An uncompiled functional ``keras.Model``.
 
     Raises:
         TypeError: if an argument has the wrong type.
         ValueError: if an argument has a wrong value, e.g. ``num_classes`` missing for
-            ``"multiclass"`` or ``dropout_rate`` outside [0, 1).
+            ``"multiclass"``.
 
     Example:
-
     >>> import dlcourse
-    >>> model = dlcourse.build_dense((10000,), "binary", units=(16, 16))
-    >>> model.count_params()
+    >>> dlcourse.build_dense((10000,), "binary", units=(16, 16)).count_params()
     160305
     """
     shape = check_input_shape("input_shape", input_shape)
     if not shape:
         raise ValueError(f"input_shape must have at least one axis; received input_shape={shape!r}")
-    output_units(task, num_classes)
+    head = output_layer(task, num_classes=num_classes)
+    check_activation("activation", activation)
     regularizer = weight_regularizer(l1, l2)
     constraint = weight_constraint(max_norm)
+    check_bool("batch_norm", batch_norm)
     check_name("name", name)
     import keras
 
-    # units, activation, dropout_rate and batch_norm are checked by dense_stack, before any weight exists.
+    # units and dropout_rate are checked by dense_stack, before any weight exists.
     inputs = keras.Input(shape=shape, name="inputs")
     x = keras.layers.Flatten(name="flatten")(inputs) if len(shape) > 1 else inputs
     x = dense_stack(
         x, units, activation=activation, dropout_rate=dropout_rate, batch_norm=batch_norm,
         kernel_regularizer=regularizer, kernel_constraint=constraint,
     )
-    outputs = output_layer(task, num_classes=num_classes)(x)
-    return keras.Model(inputs, outputs, name=name)
+    return keras.Model(inputs, head(x), name=name)

@@ -1,15 +1,9 @@
 """ImageNet networks from ``keras.applications``, with their weights read from the Keras cache.
 
-* :func:`pretrained_base`: a convolutional base (MobileNetV2 or VGG16) without its classifier
-  top, for transfer learning (:mod:`dlcourse.models.transfer`);
-* :func:`imagenet_classifier`: the complete ImageNet classifier (base and top), to use as it is;
-* :func:`preprocess_input_for`: the ``preprocess_input`` function that matches a network.
-
 The weights files live in ``keras_home()/models/`` under the names Keras uses. When a file is
 missing and cannot be downloaded, full mode raises :class:`~dlcourse.errors.DataUnavailableError`
-naming the file and the command that fetches it; quick mode (``dlcourse.quick_mode()``, where the
-notebooks only have to run, not to reach good accuracy) goes on with random weights and prints a
-notice.
+naming the file and the command that fetches it; quick mode goes on with random weights and
+prints a notice.
 """
 
 from __future__ import annotations
@@ -106,19 +100,11 @@ def _imagenet_weights(name: str, files, *, what: str, fetch: str, dataset: str, 
 def pretrained_base(name: str = "mobilenet_v2", *, input_shape=(160, 160, 3), weights="imagenet"):
     """Returns a convolutional base from ``keras.applications``, without its classifier top.
 
-    The base is ``keras.applications.MobileNetV2`` or ``VGG16`` with ``include_top=False``: it maps
-    an image batch to feature maps (5x5x1280 for MobileNetV2 at 160x160, 5x5x512 for VGG16 at
-    180x180). Feed it images preprocessed with :func:`preprocess_input_for` ``(name)``.
-
-    With ``weights="imagenet"`` the weights file is read from ``keras_home()/models/`` (fill it
-    with ``python -m dlcourse fetch mobilenet_v2_imagenet`` or ``vgg16_imagenet``) or downloaded
-    there. For MobileNetV2 at 96, 128, 160 or 192 pixels the file Keras trained at that size is
-    used when it is in the cache, else the 224 file (the one the fetch command gets, which suits
-    every size). If no file is cached and none can be downloaded:
-
-    * in full mode, :class:`~dlcourse.errors.DataUnavailableError` is raised;
-    * in quick mode (``dlcourse.quick_mode()``), the base is built with random weights and a
-      notice is printed: the notebook runs, but its accuracy means nothing.
+    ``keras.applications.MobileNetV2`` or ``VGG16`` with ``include_top=False``; feed it images
+    preprocessed with :func:`preprocess_input_for` ``(name)``. With ``weights="imagenet"`` the
+    file is read from the Keras cache (``python -m dlcourse fetch mobilenet_v2_imagenet`` or
+    ``vgg16_imagenet`` fills it) or downloaded; MobileNetV2 at 96, 128, 160 or 192 pixels uses
+    the file trained at that size when it is cached, else the 224 one.
 
     Args:
         name: ``"mobilenet_v2"`` or ``"vgg16"``.
@@ -126,8 +112,7 @@ def pretrained_base(name: str = "mobilenet_v2", *, input_shape=(160, 160, 3), we
         weights: ``"imagenet"``, ``None`` (random initialization) or the path of a weights file.
 
     Returns:
-        An uncompiled functional ``keras.Model`` (trainable; see
-        :func:`dlcourse.models.transfer.build_transfer_model` for freezing it).
+        An uncompiled, trainable functional ``keras.Model``.
 
     Raises:
         TypeError: if an argument has the wrong type.
@@ -135,13 +120,6 @@ def pretrained_base(name: str = "mobilenet_v2", *, input_shape=(160, 160, 3), we
             32x32, or ``weights`` is neither ``"imagenet"``, ``None`` nor an existing file.
         DataUnavailableError: in full mode, if the ImageNet weights are neither cached nor
             downloadable.
-
-    Example:
-
-    >>> import dlcourse
-    >>> base = dlcourse.pretrained_base("vgg16", input_shape=(180, 180, 3), weights=None)
-    >>> base.output_shape
-    (None, 5, 5, 512)
     """
     name = _check_base_name(name)
     shape = check_image_shape("input_shape", input_shape, min_size=32, channels=3)
@@ -167,27 +145,17 @@ def pretrained_base(name: str = "mobilenet_v2", *, input_shape=(160, 160, 3), we
 def imagenet_classifier(name: str = "mobilenet_v2", *, weights="imagenet"):
     """Returns a complete ImageNet classifier from ``keras.applications``, to use as it is.
 
-    The model takes 224x224 RGB images preprocessed with :func:`preprocess_input_for` ``(name)``
-    and returns, for each image, 1,000 probabilities, one per ImageNet class;
-    ``keras.applications.imagenet_utils.decode_predictions(probabilities, top=3)`` turns them into
-    ``(WordNet id, class name, probability)`` triples.
-
-    With ``weights="imagenet"`` the weights file (the one ``keras.applications`` uses with
-    ``include_top=True``) is read from ``keras_home()/models/`` or downloaded there. If it is
-    neither cached nor downloadable:
-
-    * in full mode, :class:`~dlcourse.errors.DataUnavailableError` is raised, naming the file
-      and the command that fetches it where there is internet access;
-    * in quick mode, the classifier is built with random weights and a notice is printed: the
-      code runs, but its predictions are meaningless.
+    It takes 224x224 RGB images preprocessed with :func:`preprocess_input_for` ``(name)`` and
+    returns 1,000 class probabilities per image (``keras.applications.imagenet_utils.
+    decode_predictions`` names them). The ImageNet weights are found as in
+    :func:`pretrained_base`.
 
     Args:
-        name: ``"mobilenet_v2"`` (3.5 M parameters) or ``"vgg16"`` (138 M parameters).
+        name: ``"mobilenet_v2"`` or ``"vgg16"``.
         weights: ``"imagenet"``, ``None`` (random initialization) or the path of a weights file.
 
     Returns:
-        An uncompiled functional ``keras.Model`` with input ``(None, 224, 224, 3)`` and output
-        ``(None, 1000)``.
+        An uncompiled functional ``keras.Model``, ``(None, 224, 224, 3)`` to ``(None, 1000)``.
 
     Raises:
         TypeError: if ``name`` or ``weights`` has the wrong type.
@@ -195,13 +163,6 @@ def imagenet_classifier(name: str = "mobilenet_v2", *, weights="imagenet"):
             nor an existing file.
         DataUnavailableError: in full mode, if the ImageNet weights are neither cached nor
             downloadable.
-
-    Example:
-
-    >>> import dlcourse
-    >>> model = dlcourse.imagenet_classifier("mobilenet_v2", weights=None)
-    >>> model.output_shape
-    (None, 1000)
     """
     name = _check_base_name(name)
     weights = _check_weights(weights)
@@ -221,25 +182,19 @@ def imagenet_classifier(name: str = "mobilenet_v2", *, weights="imagenet"):
 
 
 def preprocess_input_for(name: str):
-    """Returns the ``preprocess_input`` function that matches the network ``name``.
-
-    MobileNetV2 expects pixels scaled to [-1, 1]; VGG16 expects BGR pixels minus the ImageNet
-    channel means. Both functions take pixels in [0, 255] and work on NumPy arrays and on
-    symbolic tensors (so they can sit inside a functional model).
+    """Returns the ``preprocess_input`` function of network ``name`` (it takes pixels in [0, 255]).
 
     Args:
         name: ``"mobilenet_v2"`` or ``"vgg16"``.
 
     Returns:
-        ``keras.applications.mobilenet_v2.preprocess_input`` or
-        ``keras.applications.vgg16.preprocess_input``.
+        ``keras.applications.<name>.preprocess_input``.
 
     Raises:
         TypeError: if ``name`` is not a string.
         ValueError: if ``name`` is unknown.
 
     Example:
-
     >>> import numpy as np
     >>> import dlcourse
     >>> dlcourse.preprocess_input_for("mobilenet_v2")(np.array([0.0, 255.0]))

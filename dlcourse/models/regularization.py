@@ -1,8 +1,4 @@
-"""Regularization for the model builders: weight penalties, max-norm constraints, data augmentation.
-
-The builders take plain numbers (``l1=``, ``l2=``, ``max_norm=``, ``augmentation="default"``)
-and turn them into Keras objects here, so a notebook can compare variants by changing one number.
-"""
+"""Regularization for the model builders: weight penalties, max-norm constraints, data augmentation."""
 
 from __future__ import annotations
 
@@ -14,29 +10,23 @@ _FLIP_MODES = ("horizontal", "vertical", "horizontal_and_vertical")
 
 
 def weight_regularizer(l1: float = 0.0, l2: float = 0.0):
-    """Returns a weight penalty for ``kernel_regularizer=``, or ``None`` when both factors are 0.
-
-    The penalty added to the loss is ``l1 * sum(|w|) + l2 * sum(w**2)`` over the layer's kernel.
+    """Returns the penalty ``l1 * sum(|w|) + l2 * sum(w**2)`` for ``kernel_regularizer=``, or ``None``.
 
     Args:
         l1: the L1 factor, >= 0.
         l2: the L2 factor, >= 0.
 
     Returns:
-        ``keras.regularizers.L1`` (only ``l1``), ``L2`` (only ``l2``), ``L1L2`` (both), or ``None``.
-        Each call returns a new object.
+        A new ``keras.regularizers.L1``, ``L2`` or ``L1L2``, or ``None`` when both factors are 0.
 
     Raises:
         TypeError: if a factor is not a number.
         ValueError: if a factor is negative.
 
     Example:
-
     >>> import dlcourse
     >>> type(dlcourse.weight_regularizer(l2=0.002)).__name__
     'L2'
-    >>> dlcourse.weight_regularizer() is None
-    True
     """
     l1 = check_float("l1", l1, minimum=0.0)
     l2 = check_float("l2", l2, minimum=0.0)
@@ -52,15 +42,11 @@ def weight_regularizer(l1: float = 0.0, l2: float = 0.0):
 
 
 def weight_constraint(max_norm: float | None = None, *, axis=0):
-    """Returns a max-norm constraint for ``kernel_constraint=``, or ``None``.
-
-    After each update, every unit's incoming weight vector is rescaled to norm <= ``max_norm``
-    (Srivastava et al., 2014, used together with dropout).
+    """Returns a max-norm constraint for ``kernel_constraint=`` (Srivastava et al., 2014), or ``None``.
 
     Args:
-        max_norm: the largest allowed norm, > 0; ``None`` for no constraint.
-        axis: the kernel axes the norm is taken over: ``0`` for a ``Dense`` kernel,
-            ``(0, 1, 2)`` for a ``Conv2D`` kernel (rows, cols, input channels).
+        max_norm: the largest allowed norm of a unit's weights, > 0; ``None`` for no constraint.
+        axis: the kernel axes the norm is taken over: ``0`` for ``Dense``, ``(0, 1, 2)`` for ``Conv2D``.
 
     Returns:
         A ``keras.constraints.MaxNorm`` or ``None``.
@@ -68,12 +54,6 @@ def weight_constraint(max_norm: float | None = None, *, axis=0):
     Raises:
         TypeError: if ``max_norm`` is not a number or ``axis`` not an int or tuple of ints.
         ValueError: if ``max_norm`` is not positive or an axis is negative.
-
-    Example:
-
-    >>> import dlcourse
-    >>> dlcourse.weight_constraint(3.0).max_value
-    3.0
     """
     if max_norm is None:
         check_int_sequence("axis", axis, minimum=0)
@@ -100,22 +80,16 @@ def augmentation_block(
     contrast: float | None = 0.1,
     name: str = "augmentation",
 ):
-    """Returns a ``keras.Sequential`` of random image transformations for data augmentation.
+    """Returns a ``keras.Sequential`` of Keras's random image layers, active only in training.
 
-    The layers are Keras's random preprocessing layers, which transform their input only in
-    training (``model.fit``) and pass it through unchanged at inference (``predict``,
-    ``evaluate``). Put the block right after the model's ``Input``. Each option set to 0 or
-    ``None`` leaves its layer out; with all off the block is an identity.
+    An option set to 0 or ``None`` leaves its layer out; with all off the block is an identity.
 
     Args:
-        flip: ``"horizontal"``, ``"vertical"``, ``"horizontal_and_vertical"`` or ``None``
-            (``RandomFlip``).
-        rotation: the largest rotation, as a fraction of a full turn, in [0, 1]
-            (``RandomRotation``; 0.1 is up to +-36 degrees).
-        zoom: the largest zoom in or out, as a fraction of the size, in [0, 1] (``RandomZoom``).
-        translation: the largest shift, as a fraction of the height and width, in [0, 1]
-            (``RandomTranslation``).
-        contrast: the largest contrast change, in [0, 1] (``RandomContrast``).
+        flip: ``"horizontal"``, ``"vertical"``, ``"horizontal_and_vertical"`` or ``None``.
+        rotation: the largest rotation, as a fraction of a full turn, in [0, 1].
+        zoom: the largest zoom in or out, as a fraction of the size, in [0, 1].
+        translation: the largest shift, as a fraction of the height and width, in [0, 1].
+        contrast: the largest contrast change, in [0, 1].
         name: the name of the ``Sequential``.
 
     Returns:
@@ -126,14 +100,12 @@ def augmentation_block(
         ValueError: if ``flip`` is unknown or a factor is outside [0, 1].
 
     Example:
-
     >>> import dlcourse
     >>> block = dlcourse.augmentation_block(rotation=0.0, contrast=None)
     >>> [layer.__class__.__name__ for layer in block.layers]
     ['RandomFlip', 'RandomZoom', 'RandomTranslation']
     """
-    if flip is not None:
-        check_choice("flip", flip, _FLIP_MODES + (None,))
+    check_choice("flip", flip, _FLIP_MODES + (None,))
     rotation = _factor("rotation", rotation)
     zoom = _factor("zoom", zoom)
     translation = _factor("translation", translation)
@@ -161,9 +133,8 @@ def resolve_augmentation(augmentation):
     """Returns the augmentation a builder's ``augmentation=`` argument stands for.
 
     Args:
-        augmentation: ``None`` (no augmentation), ``"default"`` (:func:`augmentation_block` with
-            its defaults), a Keras layer such as a ``Sequential`` of random layers, or a function
-            of the input tensor.
+        augmentation: ``None``, ``"default"`` (:func:`augmentation_block` with its defaults), or a
+            Keras layer or function of the input tensor.
 
     Returns:
         ``None``, a new :func:`augmentation_block`, or ``augmentation`` itself.
@@ -171,12 +142,6 @@ def resolve_augmentation(augmentation):
     Raises:
         TypeError: if ``augmentation`` is neither ``None``, a string nor a callable.
         ValueError: if ``augmentation`` is a string other than ``"default"``.
-
-    Example:
-
-    >>> import dlcourse
-    >>> dlcourse.resolve_augmentation("default").name
-    'augmentation'
     """
     if augmentation is None or (callable(augmentation) and not isinstance(augmentation, str)):
         return augmentation

@@ -1,13 +1,6 @@
-"""Transfer learning: a pretrained base under a new head, feature extraction and fine-tuning.
+"""Transfer learning: feature extraction with a frozen base, a new head on it, and fine-tuning its top layers.
 
-The recipe of notebook 10 (Chollet, *Deep Learning with Python* 2nd ed., section 8.3, and the
-Keras guide "Transfer learning & fine-tuning"):
-
-1. ``base = pretrained_base("mobilenet_v2")`` (:mod:`dlcourse.models.pretrained`);
-2. either run the frozen base once over the data (:func:`extract_features`) and train a small
-   dense model on the features, or build ``build_transfer_model(base, task)`` (base frozen,
-   called with ``training=False``) and train its head, with augmentation if wanted;
-3. fine-tune: ``set_trainable_layers(base, n)``, recompile with a low learning rate, train again.
+The recipe follows Chollet, *Deep Learning with Python* 2nd ed., section 8.3.
 """
 
 from __future__ import annotations
@@ -17,7 +10,7 @@ from tqdm.auto import tqdm
 
 from dlcourse.models.pretrained import preprocess_input_for
 from dlcourse.models.regularization import resolve_augmentation
-from dlcourse.tasks import output_layer, output_units
+from dlcourse.tasks import output_layer
 from dlcourse.validation import (
     check_activation,
     check_choice,
@@ -67,12 +60,9 @@ def _check_preprocess(preprocess):
 def set_trainable_layers(base, n: int):
     """Freezes ``base`` except its top ``n`` layers; BatchNormalization layers stay frozen.
 
-    ``n=0`` freezes the whole base (feature extraction). ``n > 0`` makes the last ``n`` layers of
-    ``base.layers`` (the input layer not counted) trainable, for fine-tuning after the new head
-    has been trained; e.g. ``n=4`` unfreezes VGG16's ``block5_conv1..3`` and ``block5_pool``.
-    ``BatchNormalization`` layers are kept frozen so that their statistics are not overwritten
-    by a small dataset. Recompile the model that holds ``base`` afterwards, with a low learning
-    rate, for the change to take effect in training.
+    ``n=0`` freezes the whole base; ``n=4`` unfreezes VGG16's ``block5_conv1..3`` and
+    ``block5_pool`` (the input layer is not counted). Recompile the model that holds ``base``
+    afterwards for the change to take effect.
 
     Args:
         base: the ``keras.Model`` to (un)freeze, changed in place.
@@ -84,13 +74,6 @@ def set_trainable_layers(base, n: int):
     Raises:
         TypeError: if ``base`` is not a ``keras.Model`` or ``n`` not an int.
         ValueError: if ``n`` is negative or larger than the number of layers.
-
-    Example:
-
-    >>> import dlcourse
-    >>> base = dlcourse.pretrained_base("vgg16", input_shape=(96, 96, 3), weights=None)
-    >>> len(dlcourse.set_trainable_layers(base, 4).trainable_weights)
-    6
     """
     _check_base(base)
     n = check_int("n", n, minimum=0, maximum=len(_base_layers(base)))
@@ -124,20 +107,17 @@ def build_transfer_model(
 ):
     """Puts a new head for ``task`` on a pretrained base.
 
-    The layers: ``Input`` (the base's input shape) -> augmentation (optional; only in training)
-    -> ``preprocess`` (optional) -> ``base(x, training=False)`` -> pooling -> hidden ``Dense``
-    layers -> ``Dropout`` -> the head. Calling the base with ``training=False`` keeps its
-    BatchNormalization layers in inference mode even when part of the base is unfrozen, the Keras
-    fine-tuning recipe. The base is frozen (``trainable_layers=0``) or has its top
-    ``trainable_layers`` layers trainable (:func:`set_trainable_layers`).
+    The layers: ``Input`` -> augmentation (optional) -> ``preprocess`` (optional) ->
+    ``base(x, training=False)`` (its BatchNormalization stays in inference mode, as the Keras
+    fine-tuning guide recommends) -> pooling -> hidden ``Dense`` layers -> ``Dropout`` -> the head.
 
     Args:
         base: a ``keras.Model`` such as ``pretrained_base("mobilenet_v2")``; the model shares it.
         task: one of ``dlcourse.tasks.TASKS``.
         num_classes: the number of classes for ``"multiclass"``/``"multilabel"``.
         trainable_layers: how many top layers of the base to train (0: the base is frozen).
-        preprocess: ``None``, a base name (``"mobilenet_v2"``, ``"vgg16"``: its
-            ``preprocess_input``) or a function applied to the inputs (pixels in [0, 255]).
+        preprocess: ``None``, a base name (its ``preprocess_input``) or a function applied to
+            the inputs (pixels in [0, 255]).
         augmentation: ``None``, ``"default"`` or a Keras layer (see ``build_convnet``).
         pooling: ``"avg"`` (``GlobalAveragePooling2D``), ``"max"``, ``"flatten"``, or ``None`` when
             the base already outputs vectors.
@@ -153,17 +133,9 @@ def build_transfer_model(
         TypeError: if an argument has the wrong type.
         ValueError: if an argument has a wrong value, e.g. ``pooling=None`` with a base that
             outputs feature maps.
-
-    Example:
-
-    >>> import dlcourse
-    >>> base = dlcourse.pretrained_base("mobilenet_v2", input_shape=(96, 96, 3), weights=None)
-    >>> model = dlcourse.build_transfer_model(base, "binary", preprocess="mobilenet_v2")
-    >>> len(model.trainable_weights)
-    2
     """
     _check_base(base)
-    output_units(task, num_classes)
+    head = output_layer(task, num_classes=num_classes)
     check_int("trainable_layers", trainable_layers, minimum=0, maximum=len(_base_layers(base)))
     preprocess = _check_preprocess(preprocess)
     augmentation = resolve_augmentation(augmentation)
@@ -203,17 +175,15 @@ def build_transfer_model(
         x = keras.layers.Dense(units, activation=activation, name=f"hidden_{i}")(x)
     if dropout_rate:
         x = keras.layers.Dropout(dropout_rate, name="dropout")(x)
-    outputs = output_layer(task, num_classes=num_classes)(x)
-    return keras.Model(inputs, outputs, name=name)
+    return keras.Model(inputs, head(x), name=name)
 
 
 def _run_base(base, images, preprocess):
     """Runs ``base`` on ``images``, a float32 copy of the caller's batch (preprocess_input works in place)."""
     if preprocess is not None:
         images = preprocess(images)
-    # predict_on_batch runs the base's compiled inference function (training=False), traced once
-    # per batch shape: about twice the speed of an eager ``base(images)`` call for MobileNetV2 on
-    # a CPU (benchmarks/transfer_extraction.py).
+    # predict_on_batch runs the compiled inference function: about twice as fast as an eager
+    # ``base(images)`` for MobileNetV2 on a CPU (benchmarks/transfer_extraction.py).
     return np.asarray(base.predict_on_batch(images))
 
 
@@ -243,10 +213,8 @@ def _dataset_batches(base, data, batch_size):
 def extract_features(base, data, *, batch_size: int = 32, preprocess=None, verbose: int = 1):
     """Runs ``base`` once over ``data`` and returns the features (and the labels) as NumPy arrays.
 
-    This is "fast feature extraction without data augmentation": the expensive base runs once,
-    and a small dense model is then trained on its outputs. With a ``tf.data.Dataset`` the labels
-    are collected in the same single pass, so they stay aligned with the features even when the
-    dataset shuffles. A progress bar (``tqdm.auto``) counts the batches.
+    With a ``tf.data.Dataset`` the labels are collected in the same pass, so they stay aligned
+    with the features even when the dataset shuffles.
 
     Args:
         base: the (frozen) ``keras.Model`` to run, called with ``training=False``.
@@ -263,18 +231,8 @@ def extract_features(base, data, *, batch_size: int = 32, preprocess=None, verbo
 
     Raises:
         TypeError: if ``base``, ``data`` or ``preprocess`` has the wrong type.
-        ValueError: if ``batch_size`` < 1, ``data`` is empty, its images do not have the shape
-            of the base's input, or they hold NaN or infinite values (checked before the base
-            runs for arrays, batch by batch for a dataset).
-
-    Example:
-
-    >>> import numpy as np
-    >>> import dlcourse
-    >>> base = dlcourse.pretrained_base("vgg16", input_shape=(32, 32, 3), weights=None)
-    >>> features, labels = dlcourse.extract_features(base, np.zeros((4, 32, 32, 3)), verbose=0)
-    >>> features.shape, labels
-    ((4, 1, 1, 512), None)
+        ValueError: if ``batch_size`` < 1, ``data`` is empty, its images do not fit the base's
+            input, or they hold NaN or infinite values.
     """
     _check_base(base)
     batch_size = check_int("batch_size", batch_size, minimum=1)

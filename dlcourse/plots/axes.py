@@ -1,8 +1,4 @@
-"""The Axes a plot helper draws on: the one given, or a new figure (a grid for multi-panel plots).
-
-``matplotlib.pyplot`` is imported only when a figure must be created, so importing the package
-selects no backend and opens no window.
-"""
+"""The Axes a plot helper draws on: the one given, or a new figure (``pyplot`` is imported only then)."""
 
 from __future__ import annotations
 
@@ -29,10 +25,9 @@ def grid_axes(ax, n: int, ncols: int, *, panel_size: float = 1.6) -> np.ndarray:
     """Returns a flat array of at least ``n`` Axes, one per panel; panels beyond ``n`` are hidden.
 
     Args:
-        ax: None (a new figure of ``ceil(n / ncols)`` rows), or an Axes, list or array of Axes
-            holding at least ``n`` of them.
+        ax: None (a new figure of ``ceil(n / ncols)`` rows), or an Axes, list or array of Axes.
         n: the number of panels to draw.
-        ncols: the number of columns of a new figure (reduced to ``n`` when ``n`` is smaller).
+        ncols: the number of columns of a new figure.
         panel_size: the width and height of one panel of a new figure, in inches.
 
     Raises:

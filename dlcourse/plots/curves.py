@@ -13,11 +13,7 @@ __all__ = ["plot_history", "plot_training_curves", "plot_histories", "plot_kfold
 
 
 def _history_dict(history, name: str = "history") -> dict[str, np.ndarray]:
-    """The per-epoch metrics of a Keras ``History``, its ``.history`` dict or a DataFrame.
-
-    An ``epoch`` column (as ``keras.callbacks.CSVLogger`` writes) is dropped: epochs are
-    numbered from 1 in row order.
-    """
+    """The per-epoch metrics of a ``History``, its ``.history`` dict or a DataFrame (an ``epoch`` column is dropped)."""
     if hasattr(history, "history") and isinstance(history.history, Mapping):  # keras.callbacks.History
         data = dict(history.history)
     elif hasattr(history, "columns") and hasattr(history, "to_dict"):  # pandas.DataFrame
@@ -55,10 +51,7 @@ def _check_title(title) -> str | None:
 
 
 def _smoothed(values: np.ndarray, smooth: float | None) -> np.ndarray:
-    """``values`` through :func:`dlcourse.evaluation.smooth_curve`, the course's one smoothing.
-
-    Imported here so that the plot modules import nothing of ``dlcourse.evaluation`` on load.
-    """
+    """``values`` through :func:`dlcourse.evaluation.smooth_curve` (imported here: the plots load no Keras)."""
     if not smooth:
         return values
     from dlcourse.evaluation.result import smooth_curve
@@ -87,25 +80,22 @@ def plot_history(history, metric="loss", *, ax=None, validation=True, title=None
     """Plots the training (and validation) curve of one metric against the epoch.
 
     Args:
-        history: what ``model.fit`` returned (a ``keras.callbacks.History``), its ``.history``
-            dict, or a pandas DataFrame with one column per metric (an ``epoch`` column is
-            ignored; epochs are numbered from 1).
-        metric: the training metric's name, such as ``"loss"`` or ``"accuracy"``; its
-            validation curve is ``"val_" + metric``.
+        history: a ``keras.callbacks.History``, its ``.history`` dict, or a DataFrame with one
+            column per metric; epochs are numbered from 1.
+        metric: the training metric's name, such as ``"loss"``; its validation curve is
+            ``"val_" + metric``.
         ax: the Axes to draw on; None creates a figure.
         validation: whether to draw the validation curve too.
         title: the title; None gives "Training and validation <metric>".
-        smooth: None, or the factor in ``[0, 1)`` of the exponential moving average
-            (:func:`dlcourse.evaluation.smooth_curve`) applied to both curves.
+        smooth: None, or the exponential moving average factor in ``[0, 1)`` applied to both curves.
 
     Returns:
         The Axes; ``ax.lines[0]`` is the training curve, ``ax.lines[1]`` the validation curve.
 
     Raises:
         TypeError: ``history``, ``ax`` or ``title`` has the wrong type.
-        ValueError: ``metric`` is not in the history (the message lists the available ones),
-            ``metric`` already starts with ``val_`` while ``validation=True``, the validation
-            curve is missing, or ``smooth`` is out of range.
+        ValueError: ``metric`` or its validation curve is not in the history, ``metric`` starts
+            with ``val_`` while ``validation=True``, or ``smooth`` is out of range.
 
     Example:
         >>> from dlcourse.plots import plot_history
@@ -136,24 +126,20 @@ def plot_history(history, metric="loss", *, ax=None, validation=True, title=None
 
 
 def plot_training_curves(history, *, metrics=("loss", "accuracy"), ax=None):
-    """Plots several metrics side by side, training and validation: the view that shows overfitting.
-
-    Each panel shows the training curve and, when the history has it, the validation curve of
-    one metric.
+    """Plots several metrics side by side, training and (when present) validation: the view that shows overfitting.
 
     Args:
         history: a ``keras.callbacks.History``, its ``.history`` dict or a pandas DataFrame.
         metrics: the training metrics' names, one panel each (a single str is one panel).
-        ax: Axes to draw on (a list or array), at least one per metric; None creates a figure
-            with one row.
+        ax: Axes to draw on, at least one per metric; None creates a figure with one row.
 
     Returns:
         The flat array of Axes, one per metric in order.
 
     Raises:
         TypeError: ``history``, ``metrics`` or ``ax`` has the wrong type.
-        ValueError: a metric is not in the history (the message lists the available ones),
-            ``metrics`` is empty, or ``ax`` holds too few Axes.
+        ValueError: a metric is not in the history, ``metrics`` is empty, or ``ax`` holds too
+            few Axes.
 
     Example:
         >>> from dlcourse.plots import plot_training_curves
@@ -179,11 +165,10 @@ def plot_training_curves(history, *, metrics=("loss", "accuracy"), ax=None):
 
 
 def plot_histories(histories, metric="val_loss", *, ax=None, title=None):
-    """Compares one metric across several runs on one Axes (network sizes, regularizers, ...).
+    """Compares one metric across several runs on one Axes.
 
     Args:
-        histories: a dict mapping each run's name (the legend label) to its ``History``,
-            ``.history`` dict or DataFrame.
+        histories: a dict mapping each run's name (the legend label) to its history.
         metric: the metric to compare, such as ``"val_loss"``.
         ax: the Axes to draw on; None creates a figure.
         title: the title; None uses ``metric``.
@@ -193,8 +178,7 @@ def plot_histories(histories, metric="val_loss", *, ax=None, title=None):
 
     Raises:
         TypeError: ``histories`` is not a dict of histories, or ``ax``/``title`` has the wrong type.
-        ValueError: ``histories`` is empty or a run lacks ``metric`` (the message names the run
-            and lists its metrics).
+        ValueError: ``histories`` is empty or a run lacks ``metric``.
 
     Example:
         >>> from dlcourse.plots import plot_histories
@@ -226,10 +210,7 @@ def plot_histories(histories, metric="val_loss", *, ax=None, title=None):
 
 
 def _fold_matrix(result, metric) -> np.ndarray:
-    """The ``(folds, epochs)`` array of a ``CVResult`` (its ``curves(metric)``) or of a 2-D array.
-
-    A fold stopped early is padded with NaN.
-    """
+    """The ``(folds, epochs)`` array of a ``CVResult`` (NaN after a fold stopped early) or of a 2-D array."""
     if callable(getattr(result, "curves", None)):  # a CVResult; duck-typed: dlcourse.evaluation loads Keras
         return result.curves(metric).to_numpy(dtype=float).T
     if isinstance(result, (str, bytes)) or not hasattr(result, "__len__"):
@@ -244,28 +225,23 @@ def _fold_matrix(result, metric) -> np.ndarray:
 
 
 def plot_kfold_curves(result, metric="val_mae", *, smooth=None, ax=None, skip=0):
-    """Plots each fold's per-epoch curve (thin) and their mean over folds (thick).
-
-    The mean at each epoch is over the folds that reached it (folds may stop early). The first
-    ``skip`` epochs are dropped. With ``smooth``, the mean is also drawn smoothed with an
-    exponential moving average (:func:`dlcourse.evaluation.smooth_curve`), next to the raw mean.
+    """Plots each fold's per-epoch curve (thin) and their mean over the folds that reached each epoch (thick).
 
     Args:
         result: a ``CVResult`` (from ``dlcourse.cross_validate``) or a 2-D array
             ``(folds, epochs)`` of one metric.
-        metric: the metric of a ``CVResult`` to plot, such as ``"val_mae"``; the y label.
-        smooth: None (no smoothing), or the moving-average factor in ``[0, 1)`` of an extra,
-            smoothed mean curve.
+        metric: the metric of a ``CVResult`` to plot; the y label.
+        smooth: None, or the moving-average factor in ``[0, 1)`` of an extra, smoothed mean curve.
         ax: the Axes to draw on; None creates a figure.
-        skip: the number of first epochs to drop (they often dwarf the rest).
+        skip: the number of first epochs to drop.
 
     Returns:
-        The Axes: one thin line per fold, then the mean, then (with ``smooth``) the smoothed mean.
+        The Axes: one line per fold, then the mean, then (with ``smooth``) the smoothed mean.
 
     Raises:
         TypeError: ``result``, ``metric`` or ``ax`` has the wrong type.
-        ValueError: ``metric`` is not in the ``CVResult`` (the message lists its metrics),
-            ``smooth`` is out of range, or ``skip`` is not below the number of epochs.
+        ValueError: ``metric`` is not in the ``CVResult``, ``smooth`` is out of range, or ``skip``
+            is not below the number of epochs.
 
     Example:
         >>> import numpy as np

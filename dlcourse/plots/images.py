@@ -25,7 +25,7 @@ def _check_image_shape(name: str, shape: tuple, layout: str) -> None:
 
 
 def _for_display(image: np.ndarray, cmap):
-    """Returns ``(array, cmap)`` ready for ``imshow``: channel axis of 1 dropped, RGB scaled."""
+    """Returns ``(array, cmap)`` ready for ``imshow``: a channel axis of 1 dropped, RGB scaled to [0, 1]."""
     if image.ndim == 3 and image.shape[-1] == 1:
         image = image[:, :, 0]
     if image.ndim == 2:
@@ -43,10 +43,7 @@ def _for_display(image: np.ndarray, cmap):
 
 
 def show_image(image, *, title=None, cmap="gray", ax=None):
-    """Shows one image without axis ticks, e.g. a picture or a Sobel edge map of notebook 07.
-
-    Grayscale images are colour-scaled to their own minimum and maximum, so signed maps such as
-    edge responses show fully; RGB images given as floats in 0-255 are divided by 255.
+    """Shows one image without axis ticks; grayscale is scaled to its own range, float RGB in 0-255 is divided by 255.
 
     Args:
         image: shape ``(H, W)``, ``(H, W, 1)``, ``(H, W, 3)`` or ``(H, W, 4)``, uint8 or float.
@@ -64,8 +61,7 @@ def show_image(image, *, title=None, cmap="gray", ax=None):
     Example:
         >>> import numpy as np
         >>> from dlcourse.plots import show_image
-        >>> ax = show_image(np.array([[-1.0, 0.0], [2.0, 5.0]]), title="Sobel x")
-        >>> ax.get_title()
+        >>> show_image(np.array([[-1.0, 0.0], [2.0, 5.0]]), title="Sobel x").get_title()
         'Sobel x'
     """
     image = as_numeric_array("image", image)
@@ -97,29 +93,25 @@ def _class_indices(name: str, value, n: int, class_names) -> np.ndarray:
 
 
 def image_grid(images, *, labels=None, predictions=None, class_names=None, ncols=8, cmap=None, ax=None):
-    """Shows images in a grid, titled with their labels; mistakes are titled in red.
+    """Shows images in a grid, titled with their labels; wrong predictions are titled in red.
 
     Args:
-        images: an array ``(N, H, W)`` or ``(N, H, W, C)`` with ``C`` in 1, 3, 4, uint8 or
-            float (at most 100 images: pass a slice such as ``x_test[:32]``).
-        labels: None, or the true labels: ``N`` class indices or names (an ``(N, 1)`` column
-            or one-hot rows are accepted).
-        predictions: None, or the predicted classes (``N`` indices, or ``(N, num_classes)``
-            scores whose argmax is taken); needs ``labels``. A wrong prediction's title reads
-            "predicted\\n(true: label)" in red.
+        images: an array ``(N, H, W)`` or ``(N, H, W, C)`` with ``C`` in 1, 3, 4 (at most 100
+            images: pass a slice such as ``x_test[:32]``).
+        labels: None, or the true labels (see :func:`class_labels`).
+        predictions: None, or the predicted classes or scores; needs ``labels``.
         class_names: None, or the class names indexed by the integer labels.
         ncols: the number of columns of a new figure.
         cmap: the colormap of single-channel images; None means ``"gray"``.
-        ax: Axes to draw on (a list or array), at least ``N``; None creates a figure.
+        ax: Axes to draw on, at least ``N``; None creates a figure.
 
     Returns:
         The flat array of Axes, row by row (panels beyond ``N`` are switched off).
 
     Raises:
-        TypeError: ``images`` is not numeric, or ``class_names``/``ax`` has the wrong type.
-        ValueError: ``images`` has the wrong number of axes or channels, too many images,
-            labels/predictions of the wrong length, ``predictions`` without ``labels``, or a
-            label outside ``class_names``.
+        TypeError: ``images`` is not numeric, or ``class_names``, ``cmap`` or ``ax`` has the wrong type.
+        ValueError: wrong axes or channels, too many images, labels or predictions of the wrong
+            length, ``predictions`` without ``labels``, or a label outside ``class_names``.
 
     Example:
         >>> import numpy as np

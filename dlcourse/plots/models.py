@@ -1,7 +1,4 @@
-"""What a model computed and learned: feature maps, first-layer filters, predicted classes, the confusion matrix.
-
-Keras and scikit-learn are imported inside the functions that need them.
-"""
+"""What a model computed and learned: feature maps, first-layer filters, predicted classes, the confusion matrix."""
 
 from __future__ import annotations
 
@@ -34,29 +31,24 @@ def _check_image_for(model, image) -> np.ndarray:
 
 
 def plot_feature_maps(model, layer_name, image, *, max_maps=16, ncols=8, ax=None):
-    """Shows the channels (feature maps) that one layer outputs for one image.
-
-    A sub-model ``keras.Model(model.input, model.get_layer(layer_name).output)`` is run on the
-    image; each of the first ``max_maps`` channels is shown as an image.
+    """Shows the first ``max_maps`` channels (feature maps) that layer ``layer_name`` outputs for one image.
 
     Args:
-        model: a built ``keras.Model`` (functional, or Sequential with an ``Input``).
-        layer_name: the name of a layer with a 4-D output ``(batch, height, width, channels)``,
-            such as a ``Conv2D`` or pooling layer (see ``model.summary()``).
-        image: one input image, shape ``model.input_shape[1:]`` (a leading batch axis of 1 and
-            a missing trailing channel axis of 1 are accepted).
+        model: a built ``keras.Model``.
+        layer_name: the name of a layer with a 4-D output, such as a ``Conv2D`` or pooling layer.
+        image: one input image, shape ``model.input_shape[1:]`` (a leading batch axis of 1 and a
+            missing trailing channel axis of 1 are accepted).
         max_maps: the most channels to show.
         ncols: the number of columns of a new figure.
-        ax: Axes to draw on (a list or array), at least ``min(max_maps, channels)``; None
-            creates a figure.
+        ax: Axes to draw on, at least ``min(max_maps, channels)``; None creates a figure.
 
     Returns:
         The flat array of Axes; panel ``i`` shows channel ``i``.
 
     Raises:
         TypeError: ``model`` is not a Keras model, or an argument has the wrong type.
-        ValueError: the layer is not found (the message lists the layers), its output is not
-            4-D, the model is not built, or ``image`` does not fit the model's input.
+        ValueError: the layer is not found or its output is not 4-D, the model is not built, or
+            ``image`` does not fit the model's input.
 
     Example:
         >>> import keras, numpy as np
@@ -106,31 +98,27 @@ def plot_filters(layer, *, channel=0, max_filters=32, ncols=8, ax=None):
     """Shows the learned kernels of a ``Conv2D`` layer, typically the first one.
 
     Args:
-        layer: a built ``keras.layers.Conv2D`` (e.g. ``model.layers[0]``), kernel shape
-            ``(kh, kw, in_channels, filters)``.
-        channel: the input channel whose kernel slice is shown (grayscale, own colour scale per
-            filter); None shows each filter's three input channels as one RGB image (min-max
-            scaled), for layers with 3 input channels.
+        layer: a built ``keras.layers.Conv2D``, kernel shape ``(kh, kw, in_channels, filters)``.
+        channel: the input channel whose kernel slice is shown in grayscale; None shows each
+            filter's three input channels as one RGB image (min-max scaled).
         max_filters: the most filters to show.
         ncols: the number of columns of a new figure.
-        ax: Axes to draw on (a list or array), at least ``min(max_filters, filters)``; None
-            creates a figure.
+        ax: Axes to draw on, at least ``min(max_filters, filters)``; None creates a figure.
 
     Returns:
         The flat array of Axes; panel ``i`` shows filter ``i``.
 
     Raises:
         TypeError: ``layer`` is not a ``Conv2D`` layer, or an argument has the wrong type.
-        ValueError: the layer is not built, or ``channel`` is out of range (or None for a layer
-            without 3 input channels).
+        ValueError: the layer is not built, or ``channel`` is out of range (or None without 3
+            input channels).
 
     Example:
         >>> import keras
         >>> from dlcourse.plots import plot_filters
         >>> layer = keras.layers.Conv2D(16, 3)
         >>> layer.build((None, 28, 28, 1))
-        >>> axes = plot_filters(layer, max_filters=8)
-        >>> axes[0].images[0].get_array().shape
+        >>> plot_filters(layer, max_filters=8)[0].images[0].get_array().shape
         (3, 3)
     """
     import keras
@@ -168,23 +156,21 @@ def class_labels(y, *, name="y", num_classes=None) -> np.ndarray:
     """Returns labels, or the classes that scores predict, as a non-empty 1-D array.
 
     ``(N, K)`` scores or one-hot rows give their argmax; an ``(N, 1)`` column gives its values
-    when they are whole numbers (labels such as CIFAR-10's ``y``), else ``y > 0.5`` (one sigmoid
-    output). Whole-number floats become ints; float16 and bfloat16 scores are accepted.
+    when they are whole numbers, else ``y > 0.5`` (one sigmoid output). Whole-number floats
+    become ints.
 
     Args:
-        y: ``N`` class indices or names, an ``(N, 1)`` column, or ``(N, K)`` scores such as
-            ``model.predict(x)``.
+        y: ``N`` class indices or names, an ``(N, 1)`` column, or ``(N, K)`` scores.
         name: the argument's name in error messages.
-        num_classes: None, or the number of classes: then every label must be an index in
-            ``[0, num_classes)``, as needed to index a list of class names.
+        num_classes: None, or the number of classes: then every label must be in
+            ``[0, num_classes)``.
 
     Returns:
         A 1-D NumPy array of ``N`` labels.
 
     Raises:
         TypeError: ``y`` is not an array of labels or numbers.
-        ValueError: ``y`` is empty or has more than 2 axes, or a label is not an index below
-            ``num_classes``.
+        ValueError: ``y`` is empty or has more than 2 axes, or a label is not below ``num_classes``.
 
     Example:
         >>> import numpy as np
@@ -219,21 +205,13 @@ def class_labels(y, *, name="y", num_classes=None) -> np.ndarray:
 
 
 def plot_confusion_matrix(y_true, y_pred, *, class_names=None, normalize=None, ax=None):
-    """Draws the confusion matrix (rows: true class, columns: predicted class) on ``ax``.
-
-    scikit-learn's ``confusion_matrix`` counts and ``ConfusionMatrixDisplay`` draws; the x tick
-    labels are rotated so long class names stay readable.
+    """Draws the confusion matrix (rows: true class, columns: predicted) with scikit-learn's ``ConfusionMatrixDisplay``.
 
     Args:
-        y_true: the true labels, ``N`` class indices or names (an ``(N, 1)`` column or one-hot
-            rows are accepted).
-        y_pred: the predicted labels, ``N`` indices, or ``(N, num_classes)`` scores (argmax) or
-            ``(N, 1)`` sigmoid outputs (threshold 0.5), e.g. ``model.predict(x)`` (float16 and
-            bfloat16 included).
-        class_names: None, or the names of classes ``0 .. K-1``; then the matrix is ``K x K``
-            even if some class never occurs.
-        normalize: None (counts), ``"true"`` (rows sum to 1: per-class recall), ``"pred"``
-            (columns sum to 1) or ``"all"``.
+        y_true: the true labels (see :func:`class_labels`).
+        y_pred: the predicted labels, or scores such as ``model.predict(x)``.
+        class_names: None, or the names of classes ``0 .. K-1``; then the matrix is ``K x K``.
+        normalize: None (counts), ``"true"`` (rows sum to 1), ``"pred"`` or ``"all"``.
         ax: the Axes to draw on; None creates a figure.
 
     Returns:

@@ -1,11 +1,6 @@
 """``CVTuner``: a keras-tuner tuner that scores every trial by the mean of a K-fold run.
 
-keras-tuner scores a trial on one validation set. ``CVTuner`` follows keras-tuner's documented
-way of changing that: it subclasses ``keras_tuner.Tuner``, takes any oracle (random search,
-Bayesian optimization, Hyperband), and overrides ``run_trial`` to build
-``self.hypermodel.build(trial.hyperparameters)`` once per fold with
-:func:`dlcourse.cross_validate` and report the mean of the objective over the folds.
-
+It subclasses ``keras_tuner.Tuner`` (keras-tuner's documented way) and overrides ``run_trial``.
 The project folder gets a fingerprint (``dlcourse_fingerprint.json``) of what the scores depend
 on, so that a search never silently continues a folder made for another model, data or setup.
 """
@@ -23,7 +18,7 @@ import keras_tuner
 import numpy as np
 from tqdm.auto import tqdm
 
-from dlcourse.config import build_dir
+from dlcourse.config import build_dir, write_atomically
 from dlcourse.evaluation.crossval import cross_validate
 from dlcourse.precision import clear_session
 from dlcourse.validation import (
@@ -98,44 +93,34 @@ def _check_strategy(distribution_strategy) -> None:
 class CVTuner(keras_tuner.Tuner):
     """A keras-tuner tuner whose trials are scored by the mean of a K-fold cross-validation.
 
-    Each trial builds ``k`` fresh models with ``hypermodel.build(trial.hyperparameters)``, one
-    per fold, through :func:`dlcourse.cross_validate` (the Keras session is cleared between
-    folds and trials), and reports to the oracle the mean of the objective over the folds
-    (``<objective>``, which the oracle ranks by, and ``<objective>_mean``), its standard
-    deviation over the folds (``<objective>_std``, ``ddof=1``), each fold's value
-    (``<objective>_fold_<i>``), and the mean of every other validation score. A fold's value is
-    the objective measured by ``model.evaluate`` on that fold after its last epoch. With a
-    Hyperband oracle each trial trains its models from scratch for the trial's
-    ``tuner/epochs``. The tuner keeps no trained models (``get_best_models`` is not available):
-    as with any keras-tuner tuner, ``tuner.get_best_hyperparameters()[0]`` gives the best
-    hyperparameters and ``tuner.hypermodel.build(hp)`` a fresh model to train on all the data.
+    Each trial cross-validates ``hypermodel.build(trial.hyperparameters)`` with
+    :func:`dlcourse.cross_validate` and reports to the oracle the mean of the objective over the
+    folds (``<objective>``, which the oracle ranks by, and ``<objective>_mean``), its standard
+    deviation (``<objective>_std``, ``ddof=1``), each fold's value (``<objective>_fold_<i>``)
+    and the mean of every other validation score. With Hyperband each trial trains from scratch
+    for its ``tuner/epochs``. No trained model is kept: build the best with
+    ``tuner.hypermodel.build(tuner.get_best_hyperparameters()[0])``.
 
-    The project folder holds a fingerprint: a ``joblib.hash`` of the hypermodel's config, the
-    oracle's class, the objective, ``k``, ``stratified``, ``seed``, and (written by
-    :meth:`search`) the data's shapes and hashes, ``epochs`` and ``batch_size``. A folder with
-    another fingerprint raises ``ValueError``; the same fingerprint resumes the search (finished
-    trials are reloaded, an interrupted one is run again).
+    The fingerprint holds a ``joblib.hash`` of the hypermodel's config, the oracle's class, the
+    objective, ``k``, ``stratified``, ``seed``, and (from :meth:`search`) the data's shapes and
+    hashes, ``epochs`` and ``batch_size``. Another fingerprint raises ``ValueError``; the same
+    one resumes the search.
 
     Args:
-        oracle: a ``keras_tuner.Oracle`` such as ``keras_tuner.oracles.RandomSearchOracle(
-            objective="val_loss", max_trials=10, seed=1)``.
+        oracle: a ``keras_tuner.Oracle`` such as ``keras_tuner.oracles.RandomSearchOracle(...)``.
         hypermodel: a ``keras_tuner.HyperModel`` (such as :class:`DenseHyperModel`) or a function
             ``build(hp)`` returning a compiled model.
         k: the number of folds, >= 2.
         stratified: stratified folds (class labels or one-hot targets).
-        seed: a non-negative int: the folds' shuffle and the models' seeds (the same for every
-            trial, so trials differ only by their hyperparameters).
+        seed: a non-negative int: the folds' shuffle and the models' seeds, the same every trial.
         directory: the folder of the project folders (``None``: ``dlcourse.build_dir("tuner")``).
         project_name: the project folder's name.
         overwrite: delete the project folder first instead of resuming it.
-        distribution_strategy: ``None``, or a ``tf.distribute.Strategy`` (such as
-            ``tf.distribute.MirroredStrategy()`` over the GPUs of one machine) in whose scope each
-            fold's model is built, so that it trains on all the strategy's devices. It does not
-            change what is computed, so it is not part of the fingerprint.
+        distribution_strategy: ``None``, or a ``tf.distribute.Strategy`` in whose scope each
+            fold's model is built (not part of the fingerprint: it changes no number).
 
     Raises:
-        TypeError: if an argument has the wrong type.
-        ValueError: if a value is out of range, or the project folder holds another search.
+        TypeError, ValueError: for a bad argument, or a project folder that holds another search.
 
     Example:
 
@@ -189,10 +174,9 @@ class CVTuner(keras_tuner.Tuner):
         self._progress = None
 
     def _write_fingerprint(self):
-        path = Path(self.project_dir) / _FINGERPRINT_FILE
-        partial = path.with_suffix(".json.partial")
-        partial.write_text(json.dumps(self._fingerprint, indent=2, sort_keys=True))
-        os.replace(partial, path)  # atomic: a reader sees the old file or the new one
+        # A unique temporary file per write: the processes of a distributed search share the folder.
+        text = json.dumps(self._fingerprint, indent=2, sort_keys=True)
+        write_atomically(Path(self.project_dir) / _FINGERPRINT_FILE, text)
 
     def search(self, x, y, *, epochs=10, batch_size=32, verbose=1, **fit_kwargs):
         """Runs the search: one K-fold cross-validation per trial, until the oracle stops.
@@ -202,13 +186,12 @@ class CVTuner(keras_tuner.Tuner):
             y: the targets, with as many samples as ``x``.
             epochs: the epochs of each fold's fit (with Hyperband, each trial's ``tuner/epochs``).
             batch_size: the batch size.
-            verbose: 0 (silent apart from a line when resuming), 1 (a ``tqdm`` progress bar over
-                the trials) or 2 (also keras-tuner's trial tables and the folds' progress).
+            verbose: 0 (a line when resuming), 1 (a progress bar over the trials) or 2 (also
+                keras-tuner's trial tables and the folds' progress).
             **fit_kwargs: further ``model.fit`` arguments, such as ``callbacks``.
 
         Raises:
-            TypeError: if an argument has the wrong type.
-            ValueError: if an argument is out of range, or the folder's search ran on other data,
+            TypeError, ValueError: for a bad argument, or a folder whose search ran on other data,
                 epochs or batch size.
         """
         x, y = check_xy(x, y)

@@ -1,24 +1,11 @@
 """keras-tuner's distributed mode on one machine: a chief and N workers as local processes.
 
-keras-tuner spreads a search over processes with three environment variables and nothing else:
-
-* ``KERASTUNER_TUNER_ID``: ``"chief"`` for the process that runs the oracle, and a distinct id
-  such as ``"tuner0"``, ``"tuner1"`` for each worker;
-* ``KERASTUNER_ORACLE_IP`` and ``KERASTUNER_ORACLE_PORT``: where the chief's oracle listens
-  (a gRPC server) and where the workers reach it.
-
-Every process runs the *same* search script. In the chief, ``tuner.search()`` only serves the
-oracle: it hands out hyperparameters and records results, and returns when the oracle has no
-trial left and every worker has asked for one more. In a worker, ``tuner.search()`` asks the
-chief for a trial, trains it, reports the score, and asks again. All processes share the project
-folder (``directory/project_name``): the chief's oracle writes its state there, the workers their
-checkpoints.
-
-:func:`run_distributed_search` starts such a chief and workers on this machine (on the loopback
-address only), waits for them within a time limit, stops every process it started, and returns
-their exit codes and output. :func:`log_trials` makes a tuner note which trials it runs, and
-:func:`trials_by_tuner` reads those notes back. Across machines, set the three variables by hand
-on each host (see the course README).
+keras-tuner spreads a search over processes that run the same script, told apart by three
+environment variables: ``KERASTUNER_TUNER_ID`` (``"chief"`` for the process that serves the
+oracle, ``"tuner0"``, ``"tuner1"``, ... for the workers that train the trials) and
+``KERASTUNER_ORACLE_IP``/``KERASTUNER_ORACLE_PORT`` (where the chief's gRPC oracle listens). All
+share the project folder. :func:`run_distributed_search` starts them on the loopback address;
+:func:`log_trials` and :func:`trials_by_tuner` tell which worker ran which trial.
 """
 
 from __future__ import annotations
@@ -66,7 +53,6 @@ def _check_loopback(host) -> str:
 
 
 def _free_port(host: str) -> int:
-    """A TCP port free on ``host`` now (the system picks it)."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
@@ -74,8 +60,7 @@ def _free_port(host: str) -> int:
 
 @dataclass(frozen=True)
 class _Process:
-    """How one process ended: its id, exit status (negative: a signal), duration, whether the launcher
-    stopped it, and its output (standard output and error together)."""
+    """How one process ended (``returncode`` negative: a signal; ``stopped``: by the launcher)."""
 
     tuner_id: str
     returncode: int | None
@@ -87,21 +72,17 @@ class _Process:
     def role(self) -> str:
         return "chief" if self.tuner_id == _CHIEF else "worker"
 
-    def tail(self, lines: int = 20) -> str:
-        return "\n".join(self.output.rstrip().splitlines()[-lines:])
-
 
 @dataclass(frozen=True)
 class DistributedRun:
     """The outcome of :func:`run_distributed_search`.
 
     Attributes:
-        host: the chief oracle's address.
-        port: the chief oracle's port.
+        host, port: the chief oracle's address.
         seconds: the wall time from the first start to the last process's end.
         timed_out: whether the time limit ended the run.
-        processes: per tuner id, the chief first, how the process ended: ``tuner_id``, ``role``,
-            ``returncode``, ``seconds``, ``stopped`` (whether the launcher ended it) and ``output``.
+        processes: per tuner id, the chief first: ``tuner_id``, ``role``, ``returncode``,
+            ``seconds``, ``stopped`` (whether the launcher ended it) and ``output``.
     """
 
     host: str
@@ -112,21 +93,15 @@ class DistributedRun:
 
     @property
     def chief(self) -> _Process:
-        """The chief's outcome."""
         return self.processes[_CHIEF]
 
     @property
     def workers(self) -> list:
-        """The workers' outcomes, in id order."""
         return [outcome for tuner_id, outcome in self.processes.items() if tuner_id != _CHIEF]
 
     def problems(self) -> list[str]:
-        """Returns what went wrong, one line each (empty when the run succeeded).
-
-        A run succeeded when it did not time out, every worker exited with status 0, and the
-        chief exited with status 0 or was stopped after all workers had finished (keras-tuner's
-        chief checks only every 20 seconds whether the last worker is gone).
-        """
+        """Returns what went wrong, one line each; empty when no time-out, every worker exited 0
+        and the chief exited 0 or was stopped after them (it polls only every 20 seconds)."""
         found = [f"the run reached its time limit after {self.seconds:.0f} s"] if self.timed_out else []
         for outcome in self.workers:
             if outcome.returncode != 0:
@@ -138,20 +113,15 @@ class DistributedRun:
 
     @property
     def ok(self) -> bool:
-        """Whether the run succeeded (see :meth:`problems`)."""
         return not self.problems()
 
     def check(self) -> DistributedRun:
-        """Returns the run itself if it succeeded; otherwise raises ``RuntimeError``.
-
-        Raises:
-            RuntimeError: naming each problem, with the last lines of the output of each
-                process that failed.
-        """
+        """Returns the run if it succeeded; otherwise raises ``RuntimeError`` naming each problem,
+        with the last 20 lines of output of each process that failed."""
         problems = self.problems()
         if not problems:
             return self
-        tails = [f"--- {o.tuner_id} (status {o.returncode}) ---\n{o.tail()}"
+        tails = [f"--- {o.tuner_id} (status {o.returncode}) ---\n" + "\n".join(o.output.rstrip().splitlines()[-20:])
                  for o in self.processes.values() if o.returncode != 0]
         raise RuntimeError("the distributed search failed: " + "; ".join(problems) + "\n" + "\n".join(tails))
 
@@ -204,36 +174,16 @@ def _stop(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def run_distributed_search(
-    script,
-    *,
-    num_workers=2,
-    args=(),
-    host="127.0.0.1",
-    port=None,
-    timeout=600.0,
-    chief_grace=30.0,
-    env=None,
-    python=None,
-    cwd=None,
-    log_dir=None,
-) -> DistributedRun:
+def run_distributed_search(script, *, num_workers=2, args=(), host="127.0.0.1", port=None, timeout=600.0,
+                           chief_grace=30.0, env=None, python=None, cwd=None, log_dir=None) -> DistributedRun:
     """Runs a keras-tuner search script as one chief and ``num_workers`` workers on this machine.
 
-    Each process runs ``python script *args`` with the environment of this process plus ``env``
-    and keras-tuner's three variables: ``KERASTUNER_TUNER_ID`` is ``"chief"`` for the first
-    process and ``"tuner0"``, ``"tuner1"``, ... for the workers, and ``KERASTUNER_ORACLE_IP`` and
-    ``KERASTUNER_ORACLE_PORT`` are ``host`` and ``port`` for all. The launcher waits until every
-    worker has ended, then gives the chief ``chief_grace`` seconds to end by itself
-    (keras-tuner's chief polls only every 20 seconds) before stopping it. A run that lasts longer
-    than ``timeout`` seconds is stopped. A worker is also stopped when the chief has ended and the
-    worker has not followed within ``chief_grace`` seconds (it would wait for the chief in vain).
-    Every process started here is ended before the function returns, also on an error or
-    ``KeyboardInterrupt``.
-
-    The script should build the same tuner in every process, with ``overwrite=False`` (the
-    processes share the project folder; clear it beforehand for a fresh search), and call
-    ``tuner.search(...)``.
+    Each process runs ``python script *args`` with this environment, ``env`` and keras-tuner's
+    three variables. Once every worker has ended, the chief gets ``chief_grace`` seconds to end
+    by itself before it is stopped; a worker is stopped when the chief has been gone for
+    ``chief_grace`` seconds, and everything when the run exceeds ``timeout``. Every process
+    started here is ended before the function returns, also on an error or Ctrl-C. The script
+    should build the same tuner in every process, with ``overwrite=False``.
 
     Args:
         script: the path of the search script.
@@ -242,21 +192,17 @@ def run_distributed_search(
         host: the chief oracle's address, a loopback address.
         port: the chief oracle's port (``None``: a free port picked now).
         timeout: the time limit of the whole run, in seconds (> 0).
-        chief_grace: how long to wait for the chief once the workers have ended (>= 0).
-        env: ``None`` or further environment variables for the processes (not the three
-            ``KERASTUNER_*`` ones).
-        python: the Python executable (``None``: the one running this code).
+        chief_grace: seconds to wait for the chief once the workers have ended (>= 0).
+        env: ``None`` or further environment variables (not the ``KERASTUNER_*`` ones).
+        python: the Python executable (``None``: this one).
         cwd: the processes' working folder (``None``: the current one).
-        log_dir: ``None`` (the output is kept in memory only) or a folder where each process's
-            output is also kept as ``<tuner_id>.log``.
+        log_dir: ``None``, or a folder that keeps each process's output as ``<tuner_id>.log``.
 
     Returns:
-        A :class:`DistributedRun` with each process's exit status, duration and output. Call
-        its ``check()`` to raise on a failure.
+        A :class:`DistributedRun`; its ``check()`` raises on a failure.
 
     Raises:
-        TypeError, ValueError: if an argument is wrong (for instance a script that does not
-            exist or a host that is not a loopback address).
+        TypeError, ValueError: if an argument is wrong (a missing script, a non-loopback host).
 
     Example:
 
@@ -337,13 +283,11 @@ def run_distributed_search(
 def log_trials(tuner) -> Path:
     """Makes ``tuner`` note every trial it starts in ``<project_dir>/dlcourse_trials_<tuner_id>.jsonl``.
 
-    Call it in the search script, before ``tuner.search()``. Each line holds ``tuner_id``,
-    ``trial_id``, the trial's hyperparameter values, the process id and the time. In a
-    distributed search the workers run the trials, so :func:`trials_by_tuner` then tells which
-    worker ran which trial (the chief's oracle keeps the trials, not who ran them).
+    Call it in the search script, before ``tuner.search()``: one line per trial with
+    ``tuner_id``, ``trial_id``, the hyperparameter values, the process id and the time.
 
     Args:
-        tuner: a keras-tuner tuner (``RandomSearch``, ``Hyperband``, :class:`CVTuner`, ...).
+        tuner: a keras-tuner tuner (``RandomSearch``, :class:`CVTuner`, ...).
 
     Returns:
         The path of the file the tuner appends to.
@@ -376,8 +320,7 @@ def trials_by_tuner(project_dir) -> dict[str, list[str]]:
         project_dir: the search's project folder (``directory/project_name``).
 
     Returns:
-        ``{tuner_id: [trial_id, ...]}``, the ids in sorted order and each tuner's trials in the
-        order it started them; empty if no tuner logged anything.
+        ``{tuner_id: [trial_id, ...]}``, ids sorted, each tuner's trials in the order it started them.
 
     Raises:
         TypeError: if ``project_dir`` is not a path.

@@ -18,40 +18,15 @@ _ORACLES = {
 }
 
 
-def cross_validated_search(
-    hypermodel,
-    x,
-    y,
-    *,
-    k=3,
-    tuner="random",
-    max_trials=10,
-    epochs=10,
-    batch_size=32,
-    objective="val_loss",
-    stratified=False,
-    seed=0,
-    directory=None,
-    project_name="cv_search",
-    overwrite=False,
-    verbose=1,
-    distribution_strategy=None,
-) -> CVTuner:
+def cross_validated_search(hypermodel, x, y, *, k=3, tuner="random", max_trials=10, epochs=10, batch_size=32,
+                           objective="val_loss", stratified=False, seed=0, directory=None, project_name="cv_search",
+                           overwrite=False, verbose=1, distribution_strategy=None) -> CVTuner:
     """Searches hyperparameters, scoring every trial by the mean of a K-fold cross-validation.
 
-    A :class:`CVTuner` with a keras-tuner oracle: ``"random"`` (``RandomSearchOracle``),
-    ``"bayesian"`` (``BayesianOptimizationOracle``) or ``"hyperband"`` (``HyperbandOracle`` with
-    ``max_epochs=epochs`` and ``factor=3``; it decides the number of trials itself, so
-    ``max_trials`` does not apply, and each trial trains from scratch for its ``tuner/epochs``).
-    The project folder ``directory/project_name`` gets a fingerprint of the hypermodel and its
-    config, the data, ``k``, ``epochs``, ``batch_size``, the objective, the tuner,
-    ``stratified`` and ``seed``. Calling again with the same fingerprint resumes the search: the
-    finished trials are kept, and a larger ``max_trials`` runs only the new ones.
-
-    The returned tuner is used as any keras-tuner tuner: :func:`trials_dataframe` lists its
-    trials, ``tuner.get_best_hyperparameters()[0]`` gives the best hyperparameters and
-    ``tuner.hypermodel.build(hp)`` a fresh compiled model with them (the search keeps no trained
-    model: each trial trained ``k`` of them).
+    A :class:`CVTuner` with a keras-tuner oracle: ``"random"``, ``"bayesian"`` or
+    ``"hyperband"`` (``max_epochs=epochs``, ``factor=3``; it sets the number of trials itself).
+    Calling again with the same fingerprint (see :class:`CVTuner`) resumes the search: finished
+    trials are kept, and a larger ``max_trials`` runs only the new ones.
 
     Args:
         hypermodel: a ``keras_tuner.HyperModel`` such as :class:`DenseHyperModel`, or a
@@ -60,50 +35,34 @@ def cross_validated_search(
         y: the targets, with as many samples as ``x``.
         k: the number of folds, an int in ``[2, len(x)]``.
         tuner: ``"random"``, ``"bayesian"`` or ``"hyperband"``.
-        max_trials: the number of trials in all (earlier, resumed ones included), >= 1.
+        max_trials: the number of trials in all (resumed ones included), >= 1.
         epochs: the epochs of each fold's fit, >= 1.
         batch_size: the batch size, >= 1.
-        objective: the metric to minimise or maximise, as a fold's model reports it after
-            training: ``"val_loss"``, ``"val_accuracy"``, ``"val_mae"``, ...; or a
-            ``keras_tuner.Objective`` (keras-tuner rejects a name whose direction it cannot infer).
+        objective: the metric to optimise as a fold's model reports it (``"val_loss"``,
+            ``"val_accuracy"``, ...), or a ``keras_tuner.Objective``.
         stratified: stratified folds (targets of class labels or one-hot rows).
         seed: a non-negative int: the oracle's seed, the folds' shuffle and the models' seeds.
-        directory: the folder that holds the project folder (``None``:
-            ``dlcourse.build_dir("tuner")``).
+        directory: the folder of the project folder (``None``: ``dlcourse.build_dir("tuner")``).
         project_name: the project folder's name.
         overwrite: delete the project folder and start afresh.
-        verbose: 0 (silent apart from a line when resuming), 1 (a progress bar over the trials)
-            or 2 (also keras-tuner's trial tables and the folds' progress).
-        distribution_strategy: ``None``, or a ``tf.distribute.Strategy`` in whose scope every
-            fold's model is built (see :class:`CVTuner`).
+        verbose: 0 (a line when resuming), 1 (a progress bar over the trials) or 2 (also
+            keras-tuner's trial tables and the folds' progress).
+        distribution_strategy: ``None``, or a ``tf.distribute.Strategy`` (see :class:`CVTuner`).
 
     Returns:
         The :class:`CVTuner`, after its search.
 
     Raises:
-        TypeError: if an argument has the wrong type.
-        ValueError: if an argument is out of range, or the project folder holds a search with
-            another fingerprint (pass ``overwrite=True`` or a new ``project_name``).
+        TypeError, ValueError: for a bad argument, or a project folder with another fingerprint.
 
     Example:
 
-    Search, then build the best configuration, train it on all the training data and test it
-    once:
-
     >>> import dlcourse, numpy as np, tempfile
-    >>> rng = np.random.default_rng(0)
-    >>> x_train, x_test = rng.normal(size=(40, 3)).astype("float32"), rng.normal(size=(10, 3)).astype("float32")
-    >>> y_train, y_test = x_train.sum(axis=1), x_test.sum(axis=1)
+    >>> x = np.random.default_rng(0).normal(size=(40, 3)).astype("float32")
     >>> hypermodel = dlcourse.DenseHyperModel((3,), "regression", num_layers=(1, 2), units=(8, 16))
-    >>> tuner = dlcourse.cross_validated_search(hypermodel, x_train, y_train, k=2, max_trials=2, epochs=2,
+    >>> tuner = dlcourse.cross_validated_search(hypermodel, x, x.sum(axis=1), k=2, max_trials=2, epochs=2,
     ...                                         directory=tempfile.mkdtemp(), verbose=0)
-    >>> trials = dlcourse.trials_dataframe(tuner)        # one row per trial, best first
-    >>> best_hp = tuner.get_best_hyperparameters()[0]
-    >>> best_hp.values == trials.loc[0, best_hp.values.keys()].to_dict()
-    True
-    >>> model = tuner.hypermodel.build(best_hp)          # a fresh model, compiled
-    >>> _ = model.fit(x_train, y_train, epochs=2, batch_size=32, verbose=0)
-    >>> test_loss, test_mae = model.evaluate(x_test, y_test, verbose=0)   # the one look at the test set
+    >>> model = tuner.hypermodel.build(tuner.get_best_hyperparameters()[0])   # fresh, to train on all the data
     """
     max_trials = check_int("max_trials", max_trials, minimum=1)
     # keras-tuner treats seed=0 as "no seed", hence seed + 1 (CVTuner checks seed, and the data and epochs).
@@ -136,15 +95,11 @@ def trials_dataframe(tuner) -> pd.DataFrame:
             :class:`CVTuner`, ...), during or after its search.
 
     Returns:
-        A DataFrame with the columns ``trial_id``; one per hyperparameter (NaN where a trial did
-        not use it; Hyperband adds its ``tuner/...`` bookkeeping values); ``score``, the value the
-        oracle ranks by (for :class:`CVTuner` the mean over the folds; for the other tuners the
-        objective at the trial's best epoch); one column per other reported metric, at the
-        trial's best step (for :class:`CVTuner`: ``<objective>_mean``, ``<objective>_std``,
-        ``<objective>_fold_<i>`` and the other scores' means); ``status`` (``"COMPLETED"``,
-        ``"RUNNING"``, ``"FAILED"``, ...); and ``error``, the last line of a failed trial's message,
-        when a trial failed. Completed trials come first, sorted by ``score`` in the objective's
-        direction. ``df.attrs`` holds ``objective``, ``direction`` and ``project_dir``.
+        A DataFrame with ``trial_id``; one column per hyperparameter (NaN where a trial did not
+        use it); ``score``, the value the oracle ranks by; one column per other reported metric,
+        at the trial's best step; ``status``; and ``error`` (a failed trial's last message line)
+        when a trial failed. Completed trials come first, best first. ``df.attrs`` holds
+        ``objective``, ``direction`` and ``project_dir``.
 
     Raises:
         TypeError: if ``tuner`` is not a keras-tuner tuner.
