@@ -297,13 +297,13 @@ def main():
             "dlcourse.train": lambda: run("imdb dlcourse.train", dense, package, math.ceil(len(x) / 128), 16, xt, yt),
         }
         if policy != "float32":
-            candidates[f"dlcourse.train + {policy}"] = lambda: run(f"imdb dlcourse.train + {policy}", dense, package, math.ceil(len(x) / 128), 16,
-                                                  xt, yt, policy=policy)
+            candidates[f"dlcourse.train + {policy}"] = lambda: run(
+                f"imdb dlcourse.train + {policy}", dense, package, math.ceil(len(x) / 128), 16, xt, yt, policy=policy)
         compare("IMDB dense", candidates, target)
 
         report(
             "time_to_accuracy_imdb",
-            "2b. Time to accuracy on IMDB: textbook recipe vs dlcourse.train",
+            "2. Time to accuracy on IMDB: textbook recipe vs dlcourse.train",
             ("task", "recipe", "target", "time to target, fastest run", "median", "range",
              "ratio to textbook (fastest)", "accuracy at the end of the run, per run"),
             rows,

@@ -57,6 +57,17 @@ def _check_feature_map(shape, filters, kernel_size, strides, padding, pooling, p
                     )
 
 
+def _image_input(shape, augmentation, rescale):
+    """The ``Input``, then the augmentation block and ``Rescaling`` when given: (inputs, tensor)."""
+    import keras
+
+    inputs = keras.Input(shape=shape, name="inputs")
+    x = inputs if augmentation is None else augmentation(inputs)
+    if rescale is not None:
+        x = keras.layers.Rescaling(rescale, name="rescaling")(x)
+    return inputs, x
+
+
 def build_convnet(
     input_shape,
     task: str,
@@ -156,12 +167,7 @@ def build_convnet(
     # A Conv2D kernel's max-norm is taken over its rows, columns and input channels.
     conv_constraint = None if max_norm is None else keras.constraints.MaxNorm(max_norm, axis=[0, 1, 2])
     pool_class = {"max": keras.layers.MaxPooling2D, "average": keras.layers.AveragePooling2D}.get(pooling)
-    inputs = keras.Input(shape=shape, name="inputs")
-    x = inputs
-    if augmentation is not None:
-        x = augmentation(x)
-    if rescale is not None:
-        x = keras.layers.Rescaling(rescale, name="rescaling")(x)
+    inputs, x = _image_input(shape, augmentation, rescale)
     for i, n in enumerate(filters, start=1):
         x = keras.layers.Conv2D(
             n, kernel_size, strides=strides, padding=padding, activation=None if batch_norm else activation,
@@ -236,12 +242,7 @@ def fast_convnet(
     check_name("name", name)
     import keras
 
-    inputs = keras.Input(shape=shape, name="inputs")
-    x = inputs
-    if augmentation is not None:
-        x = augmentation(x)
-    if rescale is not None:
-        x = keras.layers.Rescaling(rescale, name="rescaling")(x)
+    inputs, x = _image_input(shape, augmentation, rescale)
     for i, n in enumerate(filters, start=1):
         x = keras.layers.Conv2D(n, 3, strides=2, padding="same", use_bias=False, name=f"conv_{i}")(x)
         # momentum 0.9 instead of Keras's 0.99: the moving statistics that inference uses catch up
