@@ -225,7 +225,8 @@ def train(
 
     Raises:
         TypeError: if an argument has the wrong type.
-        ValueError: if an argument is out of range, the model does not suit ``task``, ``x`` holds
+        ValueError: if an argument is out of range (``label_smoothing`` is also refused for tasks
+            other than ``"binary"`` and ``"multiclass"``), the model does not suit ``task``, ``x`` holds
             NaN/inf or samples of another shape than the model's input, or ``y`` holds targets the
             task and the model cannot take (e.g. labels outside 0..num_classes-1, binary labels
             other than 0 and 1); all checked before any training.
