@@ -212,7 +212,8 @@ def train(
         warmup: the share of all steps spent warming up, in ``[0, 1)``.
         label_smoothing: for ``"binary"`` and ``"multiclass"``, in ``[0, 1)``: the targets move
             this share of the way towards uniform (Keras's ``label_smoothing``), which keeps the
-            model from growing over-confident; ``0`` trains on the labels as they are.
+            model from growing over-confident; ``0`` trains on the labels as they are. The
+            model is left compiled with the task's own loss, so ``evaluate`` takes the same labels.
         metrics: metrics replacing the task's defaults (``None``: the defaults).
         steps_per_execution: training steps per call into the compiled TensorFlow function
             (see ``compile_model``); batch-level callbacks see the steps in groups of this size.
@@ -313,5 +314,9 @@ def train(
     model.optimizer.learning_rate = rate
     train_ds = as_dataset(x, y, batch_size=batch_size, shuffle=True, seed=seed)
     val_ds = None if validation_data is None else as_dataset(*validation_data, batch_size=batch_size)
-    return model.fit(train_ds, epochs=epochs, validation_data=val_ds, callbacks=list(callbacks or []),
-                     shuffle=False, verbose=verbose)  # the dataset shuffles itself
+    history = model.fit(train_ds, epochs=epochs, validation_data=val_ds, callbacks=list(callbacks or []),
+                        shuffle=False, verbose=verbose)  # the dataset shuffles itself
+    if loss is not None:  # back to the task's own loss, so that evaluate() takes the labels train() took
+        compile_model(model, task, optimizer=model.optimizer, metrics=metrics, one_hot_labels=one_hot,
+                      steps_per_execution=steps_per_execution)
+    return history

@@ -210,7 +210,11 @@ def test_train_label_smoothing_matches_keras_on_one_hot_targets():
     x, y = _blobs()
     smoothed = _model()
     history = train(smoothed, "multiclass", x, y, epochs=1, batch_size=256, label_smoothing=0.2, verbose=0)
-    assert isinstance(smoothed.loss, keras.losses.CategoricalCrossentropy)
+    # left compiled with the task's own loss: evaluate takes class indices, as train did
+    assert smoothed.loss == "sparse_categorical_crossentropy"
+    probs = smoothed.predict(x, verbose=0)
+    loss, _ = smoothed.evaluate(x, y, verbose=0)
+    assert loss == pytest.approx(-np.mean(np.log(probs[np.arange(len(y)), y])), rel=1e-4)  # plain cross-entropy
     # the one-epoch loss (a single step) is Keras's smoothed cross-entropy of the first weights' outputs
     fresh = _model()
     targets = 0.8 * np.eye(3)[y] + 0.2 / 3
@@ -220,10 +224,16 @@ def test_train_label_smoothing_matches_keras_on_one_hot_targets():
 
 def test_train_label_smoothing_for_binary_labels():
     x, y = _blobs()
+    labels = (y == 0).astype(int)
+    dlcourse.set_seed(0)
     model = dlcourse.build_dense((4,), "binary", units=(8,))
-    train(model, "binary", x, (y == 0).astype(int), epochs=1, label_smoothing=0.1, verbose=0)
-    assert isinstance(model.loss, keras.losses.BinaryCrossentropy)
-    assert model.loss.get_config()["label_smoothing"] == pytest.approx(0.1)
+    dlcourse.set_seed(0)
+    p = dlcourse.build_dense((4,), "binary", units=(8,)).predict(x, verbose=0)[:, 0]
+    targets = 0.9 * labels + 0.05  # Keras smooths binary targets towards 0.5
+    expected = -np.mean(targets * np.log(p) + (1 - targets) * np.log(1 - p))
+    history = train(model, "binary", x, labels, epochs=1, batch_size=256, label_smoothing=0.1, verbose=0)
+    assert history.history["loss"][0] == pytest.approx(expected, rel=1e-4)
+    assert model.loss == "binary_crossentropy"  # the task's own loss again after training
 
 
 def test_train_label_smoothing_only_for_classification():
