@@ -15,3 +15,18 @@ collect_ignore = ["assignments"]
 def _tmp_build_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("DLCOURSE_BUILD_DIR", str(tmp_path / "build"))
     yield
+
+
+# Untrained ImageNet bases (weights=None: no download), shared by the pretrained and transfer tests.
+@pytest.fixture(scope="module")
+def mobilenet():
+    from dlcourse.models.pretrained import pretrained_base
+
+    return pretrained_base("mobilenet_v2", input_shape=(96, 96, 3), weights=None)
+
+
+@pytest.fixture(scope="module")
+def vgg():
+    from dlcourse.models.pretrained import pretrained_base
+
+    return pretrained_base("vgg16", input_shape=(32, 32, 3), weights=None)

@@ -134,3 +134,11 @@ def test_multi_hot_vectorizer_validation():
     labelled = tf.data.Dataset.from_tensor_slices((["a"], [1]))
     with pytest.raises(TypeError, match=r"map the labels away first, ds.map\(lambda x, y: x\)"):
         data.multi_hot_vectorizer(labelled)
+
+
+def test_vectorize_texts_int_sequences_match_the_layer():
+    layer = keras.layers.TextVectorization(output_mode="int", output_sequence_length=3)
+    layer.adapt(TEXTS)
+    out = vectorize_texts(layer, TEXTS, batch_size=1, dtype="int32")
+    assert out.shape == (len(TEXTS), 3) and out.dtype == np.int32
+    np.testing.assert_array_equal(out, np.asarray(layer(list(TEXTS))))  # padded or cut to 3 indices

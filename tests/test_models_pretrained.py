@@ -20,16 +20,6 @@ VGG16_NOTOP = "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
 
 
 @pytest.fixture(scope="module")
-def mobilenet():
-    return pretrained_base("mobilenet_v2", input_shape=(96, 96, 3), weights=None)
-
-
-@pytest.fixture(scope="module")
-def vgg():
-    return pretrained_base("vgg16", input_shape=(32, 32, 3), weights=None)
-
-
-@pytest.fixture(scope="module")
 def classifier():
     return imagenet_classifier("mobilenet_v2", weights=None)
 

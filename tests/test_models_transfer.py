@@ -8,18 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from dlcourse.models.pretrained import pretrained_base
 from dlcourse.models.transfer import build_transfer_model, extract_features, set_trainable_layers
-
-
-@pytest.fixture(scope="module")
-def mobilenet():
-    return pretrained_base("mobilenet_v2", input_shape=(96, 96, 3), weights=None)
-
-
-@pytest.fixture(scope="module")
-def vgg():
-    return pretrained_base("vgg16", input_shape=(32, 32, 3), weights=None)
 
 
 def _tiny_base():

@@ -25,11 +25,12 @@ def _check_vectorizer(vectorizer) -> int:
         )
     config = vectorizer.get_config()
     mode = config.get("output_mode")
-    if mode not in _FIXED_WIDTH_MODES:
+    sequence_length = config.get("output_sequence_length") if mode == "int" else None
+    if mode not in _FIXED_WIDTH_MODES and not sequence_length:
         expected = ", ".join(repr(m) for m in _FIXED_WIDTH_MODES)
         raise ValueError(
-            f"vectorizer must have a fixed-width output_mode ({expected}); received output_mode={mode!r}, "
-            "whose rows differ in length"
+            f"vectorizer must have a fixed-width output_mode ({expected}, or 'int' with an "
+            f"output_sequence_length); received output_mode={mode!r}, whose rows differ in length"
         )
     size = vectorizer.vocabulary_size()
     if size < 2:
@@ -37,6 +38,8 @@ def _check_vectorizer(vectorizer) -> int:
             "vectorizer must be adapted to training texts first (vectorizer.adapt(texts)); "
             f"received a vectorizer with vocabulary_size()={size}"
         )
+    if sequence_length:
+        return int(sequence_length)
     if config.get("pad_to_max_tokens") and config.get("max_tokens"):
         return int(config["max_tokens"])
     return int(size)
@@ -77,7 +80,8 @@ def vectorize_texts(vectorizer, texts, *, batch_size=2048, dtype="float32"):
 
     Args:
         vectorizer: an adapted ``keras.layers.TextVectorization`` with a fixed-width
-            ``output_mode`` (``"multi_hot"``, ``"count"``, ``"tf_idf"`` or ``"one_hot"``).
+            ``output_mode`` (``"multi_hot"``, ``"count"``, ``"tf_idf"`` or ``"one_hot"``), or
+            ``"int"`` with an ``output_sequence_length`` (word indices, padded or cut).
         texts: a list or 1-D NumPy array of ``str``.
         batch_size: texts vectorized per call of the layer.
         dtype: the NumPy dtype of the result.
@@ -87,7 +91,7 @@ def vectorize_texts(vectorizer, texts, *, batch_size=2048, dtype="float32"):
 
     Raises:
         TypeError, ValueError: for a bad argument, such as a vectorizer not adapted or of
-            ``"int"`` mode (whose rows differ in width).
+            ``"int"`` mode without ``output_sequence_length`` (whose rows differ in width).
 
     Example:
 
