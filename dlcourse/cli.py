@@ -1,5 +1,8 @@
 """The command line: ``python -m dlcourse fetch | doctor | run | results``.
 
+``python -m dlcourse run --full --publish NN`` writes a notebook's full-mode outputs back into
+``notebooks/`` (:mod:`dlcourse.publish`) and regenerates ``RESULTS.md``.
+
 Exit codes, the same for every subcommand: ``0`` everything asked for is in place, ``1``
 something is missing or failed, ``2`` the command line was wrong.
 """
@@ -98,10 +101,23 @@ def _doctor(args) -> int:
     return EXIT_OK if healthy else EXIT_FAILED
 
 
+def _write_results(mode: str, output=None) -> Path:
+    """Writes the records of one mode as RESULTS.md (or ``output``), every notebook of the checkout listed."""
+    try:
+        notebooks = [p.stem for p in find_notebooks()]
+    except FileNotFoundError:  # outside a checkout: the table lists what was recorded
+        notebooks = []
+    output = output or (config.project_root() or Path.cwd()) / "RESULTS.md"
+    return write_results_markdown(output, mode=mode, notebooks=notebooks)
+
+
 def _run(args) -> int:
+    if args.publish and not args.full:
+        print("dlcourse run: --publish needs --full (published notebooks show full-mode outputs)", file=sys.stderr)
+        return EXIT_USAGE
     try:
         reports = run_notebooks(args.notebooks or None, full=args.full, timeout=args.timeout,
-                                html=not args.no_html, verbose=0 if args.quiet else 1)
+                                html=not args.no_html, verbose=0 if args.quiet else 1, publish=args.publish)
     except (ValueError, FileNotFoundError) as exc:  # checked before any notebook runs
         print(f"dlcourse run: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -112,6 +128,13 @@ def _run(args) -> int:
     if args.quiet:
         for report in failed:
             print(f"dlcourse run: {report.notebook} FAILED: {report.error}", file=sys.stderr)
+    if args.publish and failed:
+        print(f"dlcourse run: RESULTS.md not regenerated: {len(failed)} notebook(s) failed and were not published",
+              file=sys.stderr)
+    elif args.publish:
+        path = _write_results("full")
+        if not args.quiet:
+            print(f"published {len(reports)} notebook(s); {path} regenerated from the full-mode records", flush=True)
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -121,12 +144,7 @@ def _results(args) -> int:
         print(f"results: nothing recorded in {results_dir(args.mode)}; run `python -m dlcourse run"
               f"{' --full' if args.mode == 'full' else ''}` first")
         return EXIT_FAILED
-    try:
-        notebooks = [p.stem for p in find_notebooks()]
-    except FileNotFoundError:  # outside a checkout: the table lists what was recorded
-        notebooks = []
-    output = args.output or (config.project_root() or Path.cwd()) / "RESULTS.md"
-    path = write_results_markdown(output, mode=args.mode, notebooks=notebooks)
+    path = _write_results(args.mode, args.output)
     print(f"results: {len(records)} notebook(s) with metrics, {len(timings)} timed; written to {path}")
     return EXIT_OK
 
@@ -164,12 +182,17 @@ def build_parser() -> argparse.ArgumentParser:
               "Executes notebooks top to bottom, each in a fresh kernel, in quick mode (default) or full mode. "
               "Writes the executed copy and an HTML page of each to build/run/<mode>/ and records wall time, "
               "peak memory and machine next to the notebook's headline metrics. The notebooks in the "
-              "repository are not modified.")
+              "repository are not modified, unless --publish: then each notebook that ran writes its "
+              "outputs back into notebooks/ (normalized, figures as PNG, long logs cut, stamped with the "
+              "mode, date, machine, versions and a hash of its code cells), and RESULTS.md is regenerated "
+              "when all of them succeeded.")
     run.add_argument("notebooks", nargs="*", metavar="NN", help="notebooks to run, e.g. 01 or 01_imdb (default: all)")
     run.add_argument("--full", action="store_true", help="full mode: the real data and epochs (default: quick mode)")
     run.add_argument("--timeout", type=int, default=3600, metavar="S", help="seconds allowed per cell (default 3600)")
     run.add_argument("--no-html", action="store_true", help="skip the HTML pages")
     run.add_argument("--quiet", action="store_true", help="no progress bar or per-notebook lines; failures only")
+    run.add_argument("--publish", action="store_true",
+                     help="with --full: write the executed notebooks back into notebooks/ and regenerate RESULTS.md")
     results = add("results", _results, "write RESULTS.md from the metrics recorded by full-mode runs",
                   "Collects the headline metrics that the notebooks recorded (build/results/<mode>/) with the "
                   "wall times of `python -m dlcourse run`, and writes them as a Markdown table next to the "

@@ -1,9 +1,10 @@
-"""Runs the course's notebooks headless: ``python -m dlcourse run [NN ...] [--full]``.
+"""Runs the course's notebooks headless: ``python -m dlcourse run [NN ...] [--full [--publish]]``.
 
 Each notebook runs top to bottom in a fresh kernel (nbclient), in quick or full mode. The executed
-copy and an HTML page go to ``build/run/<mode>/``; the repository's notebooks are never written
-to. Each run's wall time, CPU time, peak memory and machine are stored with the notebook's
-headline metrics (:mod:`dlcourse.results`).
+copy and an HTML page go to ``build/run/<mode>/``; the repository's notebooks are written to only
+when publishing (:mod:`dlcourse.publish`), which writes each full-mode run that succeeded back
+into ``notebooks/``. Each run's wall time, CPU time, peak memory and machine are stored with the
+notebook's headline metrics (:mod:`dlcourse.results`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlcourse import config, results
-from dlcourse.validation import check_int
+from dlcourse.publish import KERNEL_ARGUMENTS, publish_notebook
+from dlcourse.validation import check_bool, check_int
 
 __all__ = ["find_notebooks", "run_notebooks"]
 
@@ -23,7 +25,8 @@ __all__ = ["find_notebooks", "run_notebooks"]
 @dataclass(frozen=True)
 class _RunReport:
     """How one notebook ran: ``error`` is the error's last line when not ``ok``; the kernel's
-    ``peak_memory_mb`` and ``cpu_seconds`` (its children included) are ``None`` when unmeasured."""
+    ``peak_memory_mb`` and ``cpu_seconds`` (its children included) are ``None`` when unmeasured;
+    ``published`` is the notebook written back into ``notebooks/``, if any."""
 
     notebook: str
     ok: bool
@@ -32,6 +35,7 @@ class _RunReport:
     executed_path: Path
     error: str | None = None
     cpu_seconds: float | None = None
+    published: Path | None = None
 
 
 def _notebooks_dir() -> Path:
@@ -106,7 +110,7 @@ class _KernelMonitor:
         return peak, (sum(self._cpu.values()) if self._cpu else None)
 
 
-def _run_notebook(path: Path, *, full: bool, timeout: int, html: bool) -> _RunReport:
+def _run_notebook(path: Path, *, full: bool, timeout: int, html: bool, publish: bool = False) -> _RunReport:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -121,7 +125,13 @@ def _run_notebook(path: Path, *, full: bool, timeout: int, html: bool) -> _RunRe
     # caller's environment may set for tests, would silently drop them).
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ start-up chatter in the outputs
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    records = results.results_dir(mode) / f"{path.stem}.json"
+    previous_records = None
+    if publish:  # RESULTS.md is then made from this run's records alone
+        previous_records = records.read_text(encoding="utf-8") if records.exists() else None
+        records.unlink(missing_ok=True)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
+                            extra_arguments=list(KERNEL_ARGUMENTS) if publish else [])
     error = None
     start = time.perf_counter()
     memory = _KernelMonitor()
@@ -132,17 +142,29 @@ def _run_notebook(path: Path, *, full: bool, timeout: int, html: bool) -> _RunRe
     seconds = time.perf_counter() - start
     peak, cpu_seconds = memory.stop()
     executed = config.write_atomically(out_dir / path.name, nbformat.writes(nb))
+    published = None
+    if publish and error is None:
+        try:
+            published = publish_notebook(nb, path)
+        except ValueError as exc:  # the notebook was edited while it ran
+            error = str(exc)
     if html:
         from nbconvert import HTMLExporter
 
-        body, _ = HTMLExporter().from_notebook_node(nb)
+        shown = nbformat.read(published, as_version=4) if published else nb  # what a reader of the repository sees
+        body, _ = HTMLExporter().from_notebook_node(shown)
         config.write_atomically(executed.with_suffix(".html"), body)
     results.record_timing(path.stem, seconds, mode=mode, ok=error is None, peak_memory_mb=peak, cpu_seconds=cpu_seconds)
-    return _RunReport(path.stem, error is None, seconds, peak, executed, error, cpu_seconds)
+    if publish and error is not None:  # the committed notebook stays as it was, and so do its records
+        if previous_records is None:
+            records.unlink(missing_ok=True)
+        else:
+            config.write_atomically(records, previous_records)
+    return _RunReport(path.stem, error is None, seconds, peak, executed, error, cpu_seconds, published)
 
 
 def run_notebooks(selection=None, *, full: bool = False, timeout: int = 3600, html: bool = True,
-                  verbose: int = 1) -> list[_RunReport]:
+                  verbose: int = 1, publish: bool = False) -> list[_RunReport]:
     """Runs notebooks headless in course order, each in a fresh kernel (see the module's text).
 
     Args:
@@ -151,31 +173,45 @@ def run_notebooks(selection=None, *, full: bool = False, timeout: int = 3600, ht
         timeout: seconds allowed for any one cell.
         html: write HTML pages too.
         verbose: ``1`` shows a progress bar, one line per notebook and a summary; ``0`` nothing.
+        publish: write each notebook that ran without error back into ``notebooks/``
+            with its outputs, normalized and stamped (:func:`dlcourse.publish.publish_notebook`);
+            figures are PNG at :data:`dlcourse.publish.FIGURE_DPI` dots per inch, and the
+            notebook's records in ``build/results/full/`` are this run's alone (a notebook
+            that fails keeps its committed file and its earlier records). Needs ``full=True``.
 
     Returns:
         One report per notebook: ``notebook``, ``ok``, ``seconds``, ``peak_memory_mb``,
-        ``executed_path``, ``error`` and ``cpu_seconds``.
+        ``executed_path``, ``error``, ``cpu_seconds`` and ``published`` (the path written, or ``None``).
 
     Raises:
         FileNotFoundError: if there is no ``notebooks/`` folder.
-        ValueError: if a name matches no notebook, ``timeout < 1`` or ``verbose`` is not 0 or 1.
+        ValueError: if a name matches no notebook, ``timeout < 1``, ``verbose`` is not 0 or 1, or
+            ``publish`` is asked for without ``full``.
+        TypeError: if ``full``, ``html`` or ``publish`` is not a bool.
     """
     from tqdm.auto import tqdm
 
     check_int("timeout", timeout, minimum=1)
     verbose = check_int("verbose", verbose, minimum=0, maximum=1)
+    for name, value in (("full", full), ("html", html), ("publish", publish)):
+        check_bool(name, value)
+    if publish and not full:
+        raise ValueError("publish=True needs full=True: published notebooks show full-mode outputs; "
+                         "received full=False")
     paths = find_notebooks(selection)
     mode = "full" if full else "quick"
     bar = tqdm(paths, desc=f"{mode} run", unit="notebook", disable=not verbose)
     if verbose:
-        bar.write(f"Running {len(paths)} notebook(s) in {mode} mode; output in {config.build_dir('run', mode)}")
+        bar.write(f"Running {len(paths)} notebook(s) in {mode} mode; output in {config.build_dir('run', mode)}"
+                  + ("; publishing into notebooks/" if publish else ""))
     reports = []
     for i, path in enumerate(bar, 1):
         bar.set_postfix_str(path.stem)
-        report = _run_notebook(path, full=full, timeout=timeout, html=html)
+        report = _run_notebook(path, full=full, timeout=timeout, html=html, publish=publish)
         memory = f", peak {report.peak_memory_mb:,.0f} MB" if report.peak_memory_mb else ""
         memory += f", CPU {report.cpu_seconds:.0f} s" if report.cpu_seconds else ""
         status = "ok" if report.ok else f"FAILED: {report.error}"
+        status += f", published ({report.published.stat().st_size / 1024:,.0f} KiB)" if report.published else ""
         if verbose:
             bar.write(f"[{i}/{len(paths)}] {path.stem} ... {status} ({report.seconds:.1f} s{memory})")
         reports.append(report)

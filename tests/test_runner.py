@@ -1,5 +1,7 @@
 """Tests of the headless runner: notebooks in fresh kernels, records, progress."""
 
+import re
+
 import nbformat
 import pytest
 
@@ -37,6 +39,10 @@ def test_find_notebooks_outside_a_checkout(tmp_path, monkeypatch):
     (dict(timeout=0), ValueError, "timeout must be >= 1; received timeout=0"),
     (dict(verbose=2), ValueError, "verbose must be <= 1; received verbose=2"),
     (dict(verbose=True), TypeError, "verbose must be an int; received verbose=True"),
+    (dict(publish=True), ValueError, "publish=True needs full=True: published notebooks show full-mode outputs; "
+                                     "received full=False"),
+    (dict(full=True, publish="yes"), TypeError, "publish must be a bool; received publish='yes'"),
+    (dict(full=1), TypeError, "full must be a bool; received full=1"),
 ])
 def test_run_notebooks_validation(tmp_path, monkeypatch, kwargs, error, match):
     _checkout(tmp_path, {"00_intro": ["1"]})
@@ -84,3 +90,29 @@ def test_run_notebooks_keeps_figures_and_verbose_0_prints_nothing(tmp_path, monk
     outputs = nbformat.read(plot.executed_path, as_version=4).cells[0].outputs
     assert any("image/png" in o.get("data", {}) for o in outputs)
     assert not plot.executed_path.with_suffix(".html").exists()
+
+
+def test_publishing_writes_back_what_ran_and_keeps_what_failed(tmp_path, monkeypatch, capsys):
+    nb_dir = _checkout(tmp_path, {
+        "01_ok": ["import dlcourse.results as r\nr.record_result('01_ok', 'answer', 42)\nprint('hello')"],
+        "02_bad": ["raise ValueError('boom')"],
+    })
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DLCOURSE_QUICK", "0")
+    results.record_result("01_ok", "metric of an older run", 1)
+    results.record_result("02_bad", "answer", 7)
+    bad_records = (results.results_dir("full") / "02_bad.json").read_text()
+    bad_notebook = (nb_dir / "02_bad.ipynb").read_text()
+    ok, bad = runner.run_notebooks(full=True, publish=True, html=True)
+    assert ok.ok and ok.published == nb_dir / "01_ok.ipynb" and not bad.ok and bad.published is None
+    out = capsys.readouterr().out
+    assert "publishing into notebooks/" in out, out
+    assert re.search(r"\[1/2\] 01_ok \.\.\. ok, published \(\d KiB\) \(", out), out
+    published = nbformat.read(ok.published, as_version=4)
+    assert published.cells[0].outputs[0].text == "hello\n" and published.metadata["dlcourse"]["published"]["mode"] == "full"
+    assert "hello" in ok.executed_path.with_suffix(".html").read_text()
+    records, timings = results.load_results("full")
+    assert list(records["01_ok"]) == ["answer"]  # this run's records alone
+    # the failed notebook keeps its committed file and its earlier records
+    assert (nb_dir / "02_bad.ipynb").read_text() == bad_notebook
+    assert (results.results_dir("full") / "02_bad.json").read_text() == bad_records
