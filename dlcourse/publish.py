@@ -28,14 +28,13 @@ import json
 import os
 import platform
 import re
-import shutil
-import subprocess
 from datetime import datetime, timezone
 from importlib import metadata as _metadata
 from pathlib import Path
 
 import dlcourse
 from dlcourse import config
+from dlcourse.results import gpu_names
 from dlcourse.validation import describe
 
 __all__ = ["FIGURE_DPI", "KERNEL_ARGUMENTS", "code_hash", "publish_notebook", "freshness_problem"]
@@ -160,13 +159,7 @@ def _machine() -> dict:
                 cpu = line.split(":", 1)[1].strip()
                 break
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    gpus = []
-    if shutil.which("nvidia-smi"):
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            listing = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
-                                     capture_output=True, text=True, timeout=30, check=True).stdout
-            gpus = [line.strip() for line in listing.splitlines() if line.strip()]
-    return {"cpu": cpu, "cores": cores, "gpu": ", ".join(gpus) or None,
+    return {"cpu": cpu, "cores": cores, "gpu": ", ".join(gpu_names()) or None,
             "system": f"{platform.system()} {platform.machine()}"}
 
 

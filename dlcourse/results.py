@@ -23,7 +23,7 @@ from pathlib import Path
 from dlcourse import config
 from dlcourse.validation import check_choice
 
-__all__ = ["record_result", "record_timing", "results_dir", "load_results", "write_results_markdown"]
+__all__ = ["record_result", "record_timing", "results_dir", "load_results", "write_results_markdown", "gpu_names"]
 
 _NAME = re.compile(r"^\d\d_[a-z0-9_]+$")
 
@@ -54,18 +54,27 @@ def results_dir(mode: str | None = None) -> Path:
     return config.build_dir("results", check_choice("mode", mode or config.mode_name(), ("quick", "full")))
 
 
-def _machine_description() -> str:
-    """This machine in one line: CPU count, OS, and the GPUs.
+def gpu_names() -> list[str]:
+    """Returns the names of this machine's NVIDIA GPUs, as ``nvidia-smi`` lists them.
 
-    The GPUs come from ``nvidia-smi`` rather than TensorFlow: the runner's process would
-    otherwise import TensorFlow (and print its start-up lines) only to name them.
+    ``nvidia-smi`` rather than TensorFlow: the runner's process would otherwise import TensorFlow
+    (and print its start-up lines) only to name them.
+
+    Returns:
+        A list of names, empty where there is no GPU or no ``nvidia-smi``.
     """
-    gpus = []
-    if shutil.which("nvidia-smi"):
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            listing = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
-                                     capture_output=True, text=True, timeout=30, check=True).stdout
-            gpus = [line.strip() for line in listing.splitlines() if line.strip()]
+    if not shutil.which("nvidia-smi"):
+        return []
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        listing = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+                                 capture_output=True, text=True, timeout=30, check=True).stdout
+        return [line.strip() for line in listing.splitlines() if line.strip()]
+    return []
+
+
+def _machine_description() -> str:
+    """This machine in one line: CPU count, OS, and the GPUs."""
+    gpus = gpu_names()
     machine = f"{os.cpu_count() or 0}-core {platform.machine()} {platform.system()}, "
     return machine + (f"GPU: {', '.join(gpus)}" if gpus else "no GPU")
 
