@@ -70,7 +70,8 @@ def test_ends_with_summary_exercises_solutions(notebook):
 def test_at_least_one_open_exercise(notebook):
     text = "\n".join(source for kind, source in _cells(notebook) if kind == "markdown")
     exercises = text.split("## Exercises", 1)[1].split("## Solutions", 1)[0]
-    assert "open" in exercises.lower(), "mark at least one exercise as open (a small project)"
+    assert re.search(r"^\d+\. \*\*Open exercise: ", exercises, re.MULTILINE), \
+        "title at least one exercise 'N. **Open exercise: ...**' (a small project, not a one-argument change)"
 
 
 def test_no_course_machinery_in_the_text(notebook):
